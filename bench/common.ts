@@ -1,0 +1,153 @@
+// Shared benchmark plumbing: timing (warm-up, then median of N with spread), one result row per
+// (kernel, shape) with our time next to a peer's on the same adapter, a table printer and JSON output.
+// It does not choose shapes or peers; bench/<group>.ts files do, bench/kernels.ts runs them all.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Gpu } from '../src/gpu/gpu';
+import type { StepEncoder } from '../src/gpu/step-encoder';
+
+export interface BenchRow {
+  group: string;
+  name: string;
+  /** Human-readable shape, e.g. '2048x384 · 384x1152'. */
+  shape: string;
+  /** Floating-point operations of one call (a multiply-add counts 2). */
+  flops: number;
+  oursMs: number;
+  /** Null when the peer has no equivalent op. */
+  peerMs: number | null;
+  oursGflops: number;
+  peerGflops: number | null;
+  /** Our speed / peer speed (= peerMs / oursMs); > 1 means we are faster. */
+  ratio: number | null;
+  /** Per call of ours. */
+  dispatches: number;
+  submits: number;
+  /** (max − min) / median over the timed iterations, in percent. */
+  oursSpreadPct: number;
+  peerSpreadPct: number | null;
+  iters: number;
+  /** Median process CPU time per call (all threads: software adapters run on the CPU, so this is
+   *  less disturbed by other processes than wall time). */
+  oursCpuMs?: number;
+  peerCpuMs?: number | null;
+}
+
+export interface Timing { medianMs: number; minMs: number; maxMs: number; samples: number[]; cpuMs: number }
+export interface GpuTiming extends Timing { dispatches: number; submits: number }
+
+export interface TimingOpts {
+  /** Untimed runs first (pipeline compilation, buffer allocation). Default 1. */
+  warmup?: number;
+  /** Timed runs at most. Default 5. */
+  iters?: number;
+  /** At least this many timed runs even over budget. Default 3. */
+  minIters?: number;
+  /** Stop adding timed runs once their total passes this. Default 4000 ms. */
+  budgetMs?: number;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Times `run` (which must resolve only once its work is finished) after warm-up. */
+export async function measure(run: () => Promise<void>, opts: TimingOpts = {}): Promise<Timing> {
+  const { warmup = 1, iters = 5, minIters = 3, budgetMs = 4000 } = opts;
+  for (let i = 0; i < warmup; i++) await run();
+  const samples: number[] = [];
+  const cpu: number[] = [];
+  let total = 0;
+  while (samples.length < iters && (samples.length < minIters || total < budgetMs)) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run();
+    const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    samples.push(dt);
+    cpu.push((c.user + c.system) / 1000);
+    total += dt;
+  }
+  return { medianMs: median(samples), minMs: Math.min(...samples), maxMs: Math.max(...samples), samples, cpuMs: median(cpu) };
+}
+
+/** Times one step encoder holding what `record` records: submit, then wait for the queue to drain.
+ *  Also counts our dispatches and submits per call (from Gpu.stats). */
+export async function measureGpu(gpu: Gpu, record: (enc: StepEncoder) => void, opts: TimingOpts = {}): Promise<GpuTiming> {
+  let dispatches = 0, submits = 0;
+  const run = async () => {
+    const d0 = gpu.stats.dispatches, s0 = gpu.stats.submits;
+    const enc = gpu.encoder('bench');
+    record(enc);
+    enc.submit();
+    await gpu.sync();
+    dispatches = gpu.stats.dispatches - d0;
+    submits = gpu.stats.submits - s0;
+  };
+  const t = await measure(run, opts);
+  return { ...t, dispatches, submits };
+}
+
+const spread = (t: Timing) => (t.medianMs > 0 ? (100 * (t.maxMs - t.minMs)) / t.medianMs : 0);
+const gflops = (flops: number, ms: number) => flops / (ms * 1e6);
+
+export function makeRow(group: string, name: string, shape: string, flops: number, ours: GpuTiming, peer: Timing | null): BenchRow {
+  return {
+    group, name, shape, flops,
+    oursMs: ours.medianMs,
+    peerMs: peer ? peer.medianMs : null,
+    oursGflops: gflops(flops, ours.medianMs),
+    peerGflops: peer ? gflops(flops, peer.medianMs) : null,
+    ratio: peer ? peer.medianMs / ours.medianMs : null,
+    dispatches: ours.dispatches,
+    submits: ours.submits,
+    oursSpreadPct: spread(ours),
+    peerSpreadPct: peer ? spread(peer) : null,
+    iters: ours.samples.length,
+    oursCpuMs: ours.cpuMs,
+    peerCpuMs: peer ? peer.cpuMs : null,
+  };
+}
+
+/** Prints rows as an aligned text table (markdown-compatible). */
+export function formatTable(rows: BenchRow[]): string {
+  const head = ['group', 'name', 'shape', 'ours ms', '±%', 'ours GF/s', 'TF.js ms', '±%', 'TF.js GF/s', 'ours/TF.js', 'disp', 'subm'];
+  const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
+  const body = rows.map((r) => [
+    r.group, r.name, r.shape, f(r.oursMs, 1), f(r.oursSpreadPct, 0), f(r.oursGflops, 2),
+    f(r.peerMs, 1), f(r.peerSpreadPct, 0), f(r.peerGflops, 2), r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    String(r.dispatches), String(r.submits),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w, i) => (i < 3 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+export function printTable(rows: BenchRow[], title?: string): void {
+  if (title) console.log(`\n${title}`);
+  console.log(formatTable(rows));
+}
+
+export interface ResultMeta {
+  adapter: string;
+  /** e.g. 'swiftshader' or 'llvmpipe'. */
+  backend: string;
+  peer: string;
+  [key: string]: unknown;
+}
+
+/** Writes bench/results/<name>.json; returns its path. */
+export function writeResults(name: string, rows: BenchRow[], meta: ResultMeta): string {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.json`);
+  const doc = { ...meta, date: new Date().toISOString(), node: process.version, rows };
+  writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+  return path;
+}
+
+/** Flops of a (M, K) · (K, N) product, batched. */
+export const matmulFlops = (M: number, N: number, K: number, batch = 1): number => 2 * M * N * K * batch;

@@ -1,0 +1,129 @@
+// LayerNorm over the last dimension on the GPU, forward and backward, plus the deterministic
+// parameter-gradient reduction that RMSNorm shares (normParamGrads).
+//   forward:  y = (x − mean) · rstd · weight + bias; saves mean, rstd (rows)   x, y (rows, C)
+//   backward: dx += …, dweight += Σ_rows dy ∘ xhat, dbias += Σ_rows dy
+// The parameter gradients are a column reduction in two stages (per-chunk partial sums, then the
+// chunks added in order) into a scratch buffer this module keeps per device: no float atomics,
+// so gradients are bit-identical from run to run. Reference: layernorm.ref.ts.
+import forwardWgsl from '../../shaders/layernorm_forward.wgsl?raw';
+import backwardWgsl from '../../shaders/layernorm_backward.wgsl?raw';
+import paramsWgsl from '../../shaders/layernorm_backward_params.wgsl?raw';
+import paramsSumWgsl from '../../shaders/layernorm_backward_params_sum.wgsl?raw';
+import type { Gpu } from '../gpu/gpu';
+import type { StepEncoder } from '../gpu/step-encoder';
+import { params } from '../gpu/params';
+import { rowGeometry } from './softmax';
+
+export interface LayernormForwardArgs {
+  x: GPUBuffer;            // (rows, C)
+  weight: GPUBuffer;       // (C)
+  bias: GPUBuffer | null;  // (C)
+  y: GPUBuffer;            // (rows, C)
+  mean: GPUBuffer;         // (rows), saved for backward
+  rstd: GPUBuffer;         // (rows), saved for backward
+  rows: number;
+  C: number;
+  /** Added to the variance; PyTorch's default. */
+  eps?: number;
+}
+
+export function layernormForward(gpu: Gpu, enc: StepEncoder, { x, weight, bias, y, mean, rstd, rows, C, eps = 1e-5 }: LayernormForwardArgs): void {
+  const { constants, groups } = rowGeometry(rows, C);
+  enc.dispatch1d({
+    label: 'layernorm_forward',
+    pipeline: gpu.pipeline('layernorm_forward', forwardWgsl, { ...constants, HAS_BIAS: bias ? 1 : 0 }),
+    params: params().u32(rows, C).f32(eps),
+    // Without a bias the shader never reads binding 3; weight fills it (read-only aliasing is allowed).
+    buffers: [x, weight, bias ?? weight, y, mean, rstd],
+  }, groups);
+}
+
+export interface LayernormBackwardArgs {
+  dy: GPUBuffer;            // (rows, C)
+  x: GPUBuffer;             // (rows, C) forward input
+  weight: GPUBuffer;        // (C)
+  mean: GPUBuffer;          // (rows) from forward
+  rstd: GPUBuffer;          // (rows) from forward
+  dx: GPUBuffer;            // (rows, C), accumulated (+=)
+  dweight: GPUBuffer;       // (C), accumulated (+=)
+  dbias: GPUBuffer | null;  // (C), accumulated (+=)
+  rows: number;
+  C: number;
+}
+
+export function layernormBackward(gpu: Gpu, enc: StepEncoder, { dy, x, weight, mean, rstd, dx, dweight, dbias, rows, C }: LayernormBackwardArgs): void {
+  const { constants, groups } = rowGeometry(rows, C);
+  enc.dispatch1d({
+    label: 'layernorm_backward',
+    pipeline: gpu.pipeline('layernorm_backward', backwardWgsl, constants),
+    params: params().u32(rows, C),
+    buffers: [dy, x, weight, mean, rstd, dx],
+  }, groups);
+  normParamGrads(gpu, enc, { dy, x, mean, rstd, dweight, dbias, rows, C });
+}
+
+// Row chunks for the parameter-gradient reduction: enough chunks to fill a GPU, few enough that
+// the scratch (MAX_CHUNKS, 2, C) stays small and stage 2's serial sum stays short.
+const MAX_CHUNKS = 64;
+const MIN_ROWS_PER_CHUNK = 32;
+const COLS_PER_GROUP = 64;
+
+interface Scratch { partials: Map<number, GPUBuffer>; spare: GPUBuffer | null }
+const scratch = new WeakMap<Gpu, Scratch>();
+
+function scratchFor(gpu: Gpu): Scratch {
+  let s = scratch.get(gpu);
+  if (!s) scratch.set(gpu, (s = { partials: new Map(), spare: null }));
+  return s;
+}
+
+/** Partial-sum scratch for width C, kept for the device's lifetime (never released to the pool,
+ *  which could hand it to someone else while recorded work still uses it). */
+function partialsFor(gpu: Gpu, C: number): GPUBuffer {
+  const s = scratchFor(gpu);
+  let buf = s.partials.get(C);
+  if (!buf) s.partials.set(C, (buf = gpu.buffer(MAX_CHUNKS * 2 * C * 4, 'norm_param_partials')));
+  return buf;
+}
+
+/** A writable stand-in for a missing dbias: bindings cannot be empty, and may not alias dweight. */
+function spareFor(gpu: Gpu): GPUBuffer {
+  const s = scratchFor(gpu);
+  return (s.spare ??= gpu.buffer(16, 'norm_param_spare'));
+}
+
+export interface NormParamGradsArgs {
+  dy: GPUBuffer;            // (rows, C)
+  x: GPUBuffer;             // (rows, C)
+  /** (rows); null for RMSNorm, where xhat = x · rstd. */
+  mean: GPUBuffer | null;
+  rstd: GPUBuffer;          // (rows)
+  dweight: GPUBuffer;       // (C), accumulated (+=)
+  dbias: GPUBuffer | null;  // (C), accumulated (+=)
+  rows: number;
+  C: number;
+}
+
+/** dweight += Σ_rows dy ∘ xhat and dbias += Σ_rows dy, with xhat = (x − mean) · rstd (or x · rstd
+ *  without mean). Deterministic: fixed-order sums, no atomics. Two dispatches. */
+export function normParamGrads(gpu: Gpu, enc: StepEncoder, { dy, x, mean, rstd, dweight, dbias, rows, C }: NormParamGradsArgs): void {
+  if (rows === 0 || C === 0) return;
+  const rowsPerChunk = Math.max(MIN_ROWS_PER_CHUNK, Math.ceil(rows / MAX_CHUNKS));
+  const chunks = Math.ceil(rows / rowsPerChunk);
+  const constants = { CENTERED: mean ? 1 : 0, HAS_BIAS: dbias ? 1 : 0 };
+  const partials = partialsFor(gpu, C);
+  enc.dispatch({
+    label: 'layernorm_backward_params',
+    pipeline: gpu.pipeline('layernorm_backward_params', paramsWgsl, constants),
+    params: params().u32(rows, C, rowsPerChunk),
+    buffers: [dy, x, mean ?? rstd, rstd, partials],
+    workgroups: [Math.ceil(C / COLS_PER_GROUP), chunks],
+  });
+  enc.dispatch({
+    label: 'layernorm_backward_params_sum',
+    pipeline: gpu.pipeline('layernorm_backward_params_sum', paramsSumWgsl, { HAS_BIAS: constants.HAS_BIAS }),
+    params: params().u32(C, chunks),
+    buffers: [partials, dweight, dbias ?? spareFor(gpu)],
+    workgroups: [Math.ceil(C / 256)],
+  });
+}

@@ -1,0 +1,130 @@
+// Matrix products on the GPU: a general batched matmul, and the linear layer built on it.
+//   matmul:         C (M, N) = op(A) (M, K) · op(B) (K, N) [+ bias (N)]   (or +=), batched
+//   linearForward:  y (M, N) = x (M, K) · wᵀ + b            w (N, K) is PyTorch's layout
+//   linearBackward: dx (M, K) = dy · w, dw (N, K) += dyᵀ · x, db (N) += Σ_rows dy
+// All three record dispatches only. Reference: matmul.ref.ts. Buffers are bound whole and read as
+// vec4 arrays, so their byte sizes must be multiples of 16 (every Gpu.buffer / upload is).
+import forwardWgsl from '../../shaders/matmul_forward.wgsl?raw';
+import backwardWgsl from '../../shaders/matmul_backward.wgsl?raw';
+import type { Gpu } from '../gpu/gpu';
+import type { StepEncoder } from '../gpu/step-encoder';
+import { params } from '../gpu/params';
+
+/** Workgroup shape of matmul_forward: WX × WY invocations computing a (4·WY) × (4·WX) tile of C,
+ *  stepping K by TK (a multiple of 4). */
+export interface MatmulTile { WX: number; WY: number; TK: number }
+
+export const DEFAULT_TILE: MatmulTile = { WX: 16, WY: 16, TK: 16 };
+
+export interface MatmulArgs {
+  a: GPUBuffer;
+  b: GPUBuffer;
+  c: GPUBuffer;
+  M: number;
+  N: number;
+  K: number;
+  /** Independent products with contiguous strides M·K, K·N, M·N. Default 1. */
+  batch?: number;
+  /** A is stored (K, M) and used transposed. */
+  transA?: boolean;
+  /** B is stored (N, K) and used transposed. */
+  transB?: boolean;
+  /** C += product instead of C = product. */
+  accumulate?: boolean;
+  /** (N), added to every row. */
+  bias?: GPUBuffer | null;
+  /** Benchmarks only: override the workgroup tile. */
+  tile?: MatmulTile;
+}
+
+function checkBuffer(buf: GPUBuffer, floats: number, what: string): void {
+  if (buf.size % 16 !== 0) throw new Error(`matmul: ${what} is ${buf.size} bytes; it must be a multiple of 16 (allocate it with gpu.buffer).`);
+  if (buf.size < floats * 4) throw new Error(`matmul: ${what} holds ${buf.size / 4} floats but ${floats} are needed.`);
+}
+
+/** C[bt] = op(A[bt]) · op(B[bt]) [+ bias], or C[bt] += … when `accumulate`. C must not alias A or B. */
+export function matmul(gpu: Gpu, enc: StepEncoder, args: MatmulArgs): void {
+  const { a, b, c, M, N, K, batch = 1, transA = false, transB = false, accumulate = false, bias = null, tile = DEFAULT_TILE } = args;
+  for (const [k, v] of Object.entries({ M, N, K, batch }))
+    if (!Number.isInteger(v) || v < 1) throw new Error(`matmul: ${k} must be a positive integer, got ${v}.`);
+  checkBuffer(a, batch * M * K, 'A');
+  checkBuffer(b, batch * K * N, 'B');
+  checkBuffer(c, batch * M * N, 'C');
+  if (bias) checkBuffer(bias, N, 'bias');
+  const groups: [number, number, number] = [Math.ceil(N / (4 * tile.WX)), Math.ceil(M / (4 * tile.WY)), batch];
+  const maxGroups = gpu.limits.maxComputeWorkgroupsPerDimension;
+  if (groups.some((g) => g > maxGroups)) throw new Error(`matmul: ${groups.join('×')} workgroups exceed this GPU's ${maxGroups} per dimension (M=${M}, N=${N}, batch=${batch}).`);
+  const constants = {
+    TRANS_A: Number(transA),
+    TRANS_B: Number(transB),
+    // Vector loads need each matrix's contiguous dimension to be a multiple of 4.
+    VEC_A: Number((transA ? M : K) % 4 === 0),
+    VEC_B: Number((transB ? K : N) % 4 === 0),
+    VEC_C: Number(N % 4 === 0),
+    ACCUMULATE: Number(accumulate),
+    HAS_BIAS: Number(bias !== null),
+    WX: tile.WX,
+    WY: tile.WY,
+    TK: tile.TK,
+    AS_LEN: tile.TK * tile.WY,
+    BS_LEN: tile.TK * tile.WX,
+  };
+  enc.dispatch({
+    label: 'matmul_forward',
+    pipeline: gpu.pipeline('matmul_forward', forwardWgsl, constants),
+    params: params().u32(M, N, K),
+    // Without a bias, A stands in at the bias binding (never read): both are read-only.
+    buffers: [a, b, bias ?? a, c],
+    workgroups: groups,
+  });
+}
+
+export interface LinearForwardArgs {
+  x: GPUBuffer;        // (M, K)
+  w: GPUBuffer;        // (N, K)
+  b: GPUBuffer | null; // (N)
+  y: GPUBuffer;        // (M, N)
+  M: number;
+  K: number;
+  N: number;
+}
+
+/** y = x · wᵀ + b. */
+export function linearForward(gpu: Gpu, enc: StepEncoder, { x, w, b, y, M, K, N }: LinearForwardArgs): void {
+  matmul(gpu, enc, { a: x, b: w, c: y, M, N, K, transB: true, bias: b });
+}
+
+export interface LinearBackwardArgs {
+  dy: GPUBuffer;        // (M, N)
+  x: GPUBuffer;         // (M, K)
+  w: GPUBuffer;         // (N, K)
+  dx: GPUBuffer;        // (M, K)
+  dw: GPUBuffer;        // (N, K)
+  db: GPUBuffer | null; // (N)
+  M: number;
+  K: number;
+  N: number;
+  /** dx += dy · w instead of overwriting (an input that feeds several branches). */
+  accumulateDx?: boolean;
+}
+
+/** dx = dy · w (or +=), dw += dyᵀ · x, db += Σ_rows dy. Three dispatches (two without db). */
+export function linearBackward(gpu: Gpu, enc: StepEncoder, args: LinearBackwardArgs): void {
+  const { dy, x, w, dx, dw, db, M, K, N, accumulateDx = false } = args;
+  matmul(gpu, enc, { a: dy, b: w, c: dx, M, N: K, K: N, accumulate: accumulateDx });
+  matmul(gpu, enc, { a: dy, b: x, c: dw, M: N, N: K, K: M, transA: true, accumulate: true });
+  if (db) biasBackward(gpu, enc, dy, db, M, N);
+}
+
+const BIAS_COLS = 64;
+
+/** db (N) += Σ_m dy (M, N)[m, :], deterministic. */
+function biasBackward(gpu: Gpu, enc: StepEncoder, dy: GPUBuffer, db: GPUBuffer, M: number, N: number): void {
+  enc.dispatch({
+    label: 'matmul_backward',
+    pipeline: gpu.pipeline('matmul_backward', backwardWgsl),
+    params: params().u32(M, N),
+    buffers: [dy, db],
+    workgroups: [Math.ceil(N / BIAS_COLS)],
+  });
+}

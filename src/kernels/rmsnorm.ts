@@ -1,0 +1,54 @@
+// RMSNorm over the last dimension on the GPU, forward and backward.
+//   forward:  y = x · rstd · weight, rstd = 1 / sqrt(mean(x²) + eps); saves rstd (rows)
+//   backward: dx += rstd · (dy·w − xhat · mean(dy·w·xhat)), dweight += Σ_rows dy ∘ xhat, xhat = x · rstd
+// dweight uses LayerNorm's deterministic column reduction without centering (normParamGrads).
+// Reference: rmsnorm.ref.ts.
+import forwardWgsl from '../../shaders/rmsnorm_forward.wgsl?raw';
+import backwardWgsl from '../../shaders/rmsnorm_backward.wgsl?raw';
+import type { Gpu } from '../gpu/gpu';
+import type { StepEncoder } from '../gpu/step-encoder';
+import { params } from '../gpu/params';
+import { rowGeometry } from './softmax';
+import { normParamGrads } from './layernorm';
+
+export interface RmsnormForwardArgs {
+  x: GPUBuffer;      // (rows, C)
+  weight: GPUBuffer; // (C)
+  y: GPUBuffer;      // (rows, C)
+  rstd: GPUBuffer;   // (rows), saved for backward
+  rows: number;
+  C: number;
+  eps?: number;
+}
+
+export function rmsnormForward(gpu: Gpu, enc: StepEncoder, { x, weight, y, rstd, rows, C, eps = 1e-5 }: RmsnormForwardArgs): void {
+  const { constants, groups } = rowGeometry(rows, C);
+  enc.dispatch1d({
+    label: 'rmsnorm_forward',
+    pipeline: gpu.pipeline('rmsnorm_forward', forwardWgsl, constants),
+    params: params().u32(rows, C).f32(eps),
+    buffers: [x, weight, y, rstd],
+  }, groups);
+}
+
+export interface RmsnormBackwardArgs {
+  dy: GPUBuffer;      // (rows, C)
+  x: GPUBuffer;       // (rows, C) forward input
+  weight: GPUBuffer;  // (C)
+  rstd: GPUBuffer;    // (rows) from forward
+  dx: GPUBuffer;      // (rows, C), accumulated (+=)
+  dweight: GPUBuffer; // (C), accumulated (+=)
+  rows: number;
+  C: number;
+}
+
+export function rmsnormBackward(gpu: Gpu, enc: StepEncoder, { dy, x, weight, rstd, dx, dweight, rows, C }: RmsnormBackwardArgs): void {
+  const { constants, groups } = rowGeometry(rows, C);
+  enc.dispatch1d({
+    label: 'rmsnorm_backward',
+    pipeline: gpu.pipeline('rmsnorm_backward', backwardWgsl, constants),
+    params: params().u32(rows, C),
+    buffers: [dy, x, weight, rstd, dx],
+  }, groups);
+  normParamGrads(gpu, enc, { dy, x, mean: null, rstd, dweight, dbias: null, rows, C });
+}

@@ -1,0 +1,14 @@
+// Tokenizers: byte-level, character-level (with byte fallback) and byte-level BPE (trainable in
+// the app, loadable from / exportable to a Hugging Face tokenizer.json of GPT-2's kind).
+// Every tokenizer decodes through bytes, so decode(encode(x)) === x for any valid string.
+
+export type { EncodeOptions, Tokenizer, TokenizerKind, TokenizerSpec, ByteTokenizerSpec, CharTokenizerSpec, BpeTokenizerSpec, SpecialTokenSpec } from './types';
+export type { HfTokenizerJson } from './hf-json-types';
+export { ByteTokenizer } from './byte';
+export { CharTokenizer, type CharTokenizerOptions } from './char';
+export { BpeTokenizer, type BpeOptions, type BpeModel } from './bpe-encode';
+export { trainBpe, type TrainBpeOptions, type TrainBpeProgress } from './bpe-train';
+export { bpeFromTokenizerJson } from './hf-json';
+export { toTokenizerJson } from './hf-json-export';
+export { StreamingDecoder } from './streaming';
+export { tokenizerFromJSON } from './spec';

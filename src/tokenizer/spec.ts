@@ -1,0 +1,22 @@
+// Rebuild a tokenizer from the JSON a checkpoint stores (Tokenizer.toJSON()).
+
+import { ByteTokenizer } from './byte';
+import { CharTokenizer } from './char';
+import { bpeFromTokenizerJson } from './hf-json';
+import type { Tokenizer, TokenizerSpec } from './types';
+
+export function tokenizerFromJSON(spec: TokenizerSpec | string): Tokenizer {
+  let s: unknown = spec;
+  if (typeof spec === 'string') {
+    try { s = JSON.parse(spec); } catch (e) { throw new Error(`tokenizer spec is not valid JSON (${(e as Error).message})`); }
+  }
+  if (typeof s !== 'object' || s === null) throw new Error('tokenizer spec must be an object');
+  const { kind, version } = s as { kind?: unknown; version?: unknown };
+  if (version !== 1) throw new Error(`tokenizer spec version ${JSON.stringify(version)} is not supported (expected 1)`);
+  switch (kind) {
+    case 'byte': return ByteTokenizer.fromJSON(s as TokenizerSpec & { kind: 'byte' });
+    case 'char': return CharTokenizer.fromJSON(s as TokenizerSpec & { kind: 'char' });
+    case 'bpe': return bpeFromTokenizerJson((s as TokenizerSpec & { kind: 'bpe' }).tokenizerJson);
+    default: throw new Error(`unknown tokenizer kind ${JSON.stringify(kind)} (expected "byte", "char" or "bpe")`);
+  }
+}

@@ -1,0 +1,104 @@
+// <tg-train-panel>: the stage's hyperparameters and the run controls (start, pause, resume,
+// stop, save a checkpoint), with the run's progress bar. Hyperparameter edits go up as
+// 'train-change' {train, problem}; run actions go to the TrainerController directly.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { TRAIN_FIELDS, type TrainKey } from '../share/schema';
+import { type Settings, type TrainSettings, trainProblems } from '../share/settings';
+import { draftOf, numberField, parseDraft } from './number-fields';
+import { STAGE_INFO } from './stages';
+import { panelStyles } from './styles';
+import { UseTrainer } from './trainer-context';
+import './tg-progress';
+
+export interface TrainChange { train: TrainSettings | null; problem: string }
+
+const LABELS: Record<TrainKey, string> = {
+  lr: 'Learning rate', steps: 'Steps', batch: 'Batch size', warmup: 'Warm-up steps',
+  weightDecay: 'Weight decay', gradClip: 'Gradient clip', seed: 'Seed', evalEvery: 'Validate every',
+};
+
+const HINTS: Partial<Record<TrainKey, string>> = {
+  lr: 'Peak learning rate, reached at the end of warm-up.',
+  gradClip: 'Clip the global gradient norm to this value; 0 turns clipping off.',
+  evalEvery: 'Measure validation loss every this many steps.',
+};
+
+@customElement('tg-train-panel')
+export class TgTrainPanel extends LitElement {
+  static override styles = [panelStyles, css`
+    .controls { margin-top: 1rem; }
+    .engine { margin: 0.5rem 0 0; }
+  `];
+
+  @property({ attribute: false }) settings!: Settings;
+  /** Problems elsewhere (model, data) that block a start. */
+  @property({ attribute: false }) blockers: string[] = [];
+  @state() private draft: Record<string, string> = {};
+  @state() private problem = '';
+  private shown: TrainSettings | null = null;
+  private trainer = new UseTrainer(this);
+
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has('settings') && this.settings.train !== this.shown) {
+      this.shown = this.settings.train;
+      this.draft = draftOf(this.settings.train);
+      this.problem = '';
+    }
+  }
+
+  override render() {
+    const t = this.trainer.value;
+    const busy = t?.busy ?? false;
+    const info = STAGE_INFO[this.settings.stage];
+    const reasons = [...(this.problem ? [this.problem] : []), ...this.blockers];
+    if (t?.gpuError) reasons.push('WebGPU is not available (see the GPU panel).');
+    const canStart = !!t && !t.initializing && !busy && reasons.length === 0;
+    return html`
+      <section class="panel" aria-labelledby="train-h">
+        <h2 id="train-h">${info.label} run
+          ${t && !t.initializing && !t.engineConnected ? html`<span class="badge warn" data-testid="engine-status">engine not connected</span>` : nothing}
+        </h2>
+        <div class="fields">
+          ${(Object.keys(TRAIN_FIELDS) as TrainKey[]).map((k) => numberField(k, LABELS[k], TRAIN_FIELDS[k], this.draft[k] ?? '', busy, (raw) => this.edit(k, raw), HINTS[k]))}
+        </div>
+        ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
+        <div class="controls row">
+          <button class="primary" data-testid="start" ?disabled=${!canStart} @click=${() => t?.start(this.settings)}>Start ${info.label.toLowerCase()}</button>
+          ${t?.runState === 'paused'
+            ? html`<button @click=${() => t.resume()}>Resume</button>`
+            : html`<button ?disabled=${t?.runState !== 'running'} @click=${() => t?.pause()}>Pause</button>`}
+          <button ?disabled=${!busy || t?.runState === 'stopping'} @click=${() => t?.stop()}>Stop</button>
+          <button ?disabled=${!t?.engineConnected} @click=${this.save}>Save checkpoint</button>
+        </div>
+        ${reasons.length && !busy ? html`<p class="muted">Start needs: ${reasons.join(' ')}</p>` : nothing}
+        ${t && !t.initializing && !t.engineConnected ? html`<p class="muted engine">The training engine is not part of this build yet: Start reports that instead of training.</p>` : nothing}
+        ${busy && t ? html`<tg-progress label=${`Step ${t.step} of ${t.totalSteps}`} .value=${t.step} .max=${t.totalSteps}
+          detail=${t.runState === 'paused' ? 'paused' : t.phase}></tg-progress>` : nothing}
+      </section>
+    `;
+  }
+
+  private edit(k: TrainKey, raw: string) {
+    this.draft = { ...this.draft, [k]: raw };
+    const r = parseDraft(TRAIN_FIELDS, LABELS, this.draft);
+    let train: TrainSettings | null = null;
+    if ('error' in r) this.problem = r.error;
+    else {
+      train = r.values as unknown as TrainSettings;
+      this.problem = trainProblems(train)[0] ?? '';
+      if (this.problem) train = null;
+    }
+    if (train) this.shown = train;
+    this.dispatchEvent(new CustomEvent<TrainChange>('train-change', { detail: { train, problem: this.problem }, bubbles: true, composed: true }));
+  }
+
+  private save() {
+    const name = `Step ${this.trainer.value?.step ?? 0}, ${new Date().toLocaleString()}`;
+    void this.trainer.value?.saveCheckpoint(name);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'tg-train-panel': TgTrainPanel }
+}

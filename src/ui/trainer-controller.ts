@@ -1,0 +1,256 @@
+// The one reactive controller that owns the trainer worker and its Comlink client. It keeps the
+// state the panels show (adapter, run, curves, checkpoints, jobs, messages) and offers the actions
+// they call. Components reach it through trainerContext (trainer-context.ts); it tells them to
+// re-render at most once per animation frame, however fast progress arrives.
+// It does not hold the user's settings: <tg-app> does, and passes them in with each action.
+import { type Remote, proxy, transfer, wrap } from 'comlink';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { AdapterSummary } from '../gpu/device';
+import type { CheckpointManifest } from '../checkpoint/store';
+import type { Settings, StageId } from '../share/settings';
+import type { CorpusInfo, JobProgress, RunEvent, StorageInfo } from '../worker/protocol';
+import type { TrainerApi } from '../worker/trainer.worker';
+import { LossSeries } from './loss-series';
+import { Messages } from './messages';
+
+export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
+
+export interface JobState { id: string; label: string; done: number; total: number }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export class TrainerController implements ReactiveController {
+  adapter: AdapterSummary | null = null;
+  gpuError = '';
+  initializing = true;
+  /** Stages the connected engine runs; null while no engine is connected. */
+  engineStages: StageId[] | null = null;
+  runState: RunState = 'idle';
+  step = 0;
+  totalSteps = 0;
+  phase = '';
+  readonly series = new LossSeries();
+  checkpoints: CheckpointManifest[] = [];
+  storage: StorageInfo | null = null;
+  persisted: boolean | null = null;
+  jobs: JobState[] = [];
+  sampleText = '';
+  sampling = false;
+  corpus: CorpusInfo | null = null;
+  readonly messages = new Messages(() => this.changed());
+
+  private worker: Worker | null = null;
+  private remote: Remote<TrainerApi> | null = null;
+  private listeners = new Set<() => void>();
+  private frame = 0;
+  private jobCounter = 0;
+
+  constructor(host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  get engineConnected(): boolean { return this.engineStages !== null; }
+  get busy(): boolean { return this.runState !== 'idle'; }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  hostConnected(): void {
+    if (this.worker) return;
+    this.worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'tabgpt-trainer' });
+    this.worker.addEventListener('error', (e) => {
+      this.gpuError = `The trainer could not start (${e.message || 'worker failed to load'}). Reload the page.`;
+      this.initializing = false;
+      this.changed();
+    });
+    this.remote = wrap<TrainerApi>(this.worker);
+    void this.init();
+  }
+
+  hostDisconnected(): void {
+    this.remote = null;
+    this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private get api(): Remote<TrainerApi> {
+    if (!this.remote) throw new Error('The trainer worker is not running; reload the page.');
+    return this.remote;
+  }
+
+  private async init(): Promise<void> {
+    const r = await this.api.init(proxy((message: string) => this.messages.error(message))).catch((e: unknown) => ({ ok: false as const, error: errorText(e) }));
+    if (r.ok) {
+      this.adapter = r.adapter;
+      this.engineStages = r.engine?.stages ?? null;
+    } else {
+      this.gpuError = r.error;
+    }
+    this.initializing = false;
+    this.changed();
+    await Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
+  }
+
+  /** Runs an action; a failure becomes a visible message instead of an unhandled rejection. */
+  private async attempt<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.messages.error(`${what}: ${errorText(e)}`);
+      return undefined;
+    } finally {
+      this.changed();
+    }
+  }
+
+  async start(settings: Settings): Promise<void> {
+    if (this.busy) return;
+    this.runState = 'starting';
+    this.series.clear();
+    this.step = 0;
+    this.totalSteps = settings.train.steps;
+    this.phase = '';
+    this.changed();
+    const onEvents = proxy((batch: RunEvent[]) => this.onRunEvents(batch));
+    const { stage, model, data, train } = settings;
+    this.runState = 'running';
+    await this.attempt('Training stopped', () => this.api.startStage({ stage, model, data, train }, onEvents));
+    this.runState = 'idle';
+    this.phase = '';
+    await this.refreshCheckpoints();
+  }
+
+  private onRunEvents(batch: RunEvent[]): void {
+    const steps = [];
+    for (const e of batch) {
+      if (e.type === 'step') steps.push(e);
+      else if (e.type === 'autosaved') this.messages.notice(`Autosaved "${e.manifest.name}".`);
+      else this.messages.error(`Autosave failed: ${e.error}`);
+    }
+    this.series.append(steps);
+    const lastStep = steps[steps.length - 1];
+    if (lastStep) {
+      this.step = lastStep.step;
+      this.totalSteps = lastStep.totalSteps;
+      this.phase = lastStep.message ?? '';
+    }
+    if (batch.some((e) => e.type === 'autosaved')) void this.refreshCheckpoints();
+    this.changed();
+  }
+
+  async pause(): Promise<void> {
+    await this.attempt('Could not pause', async () => { await this.api.pause(); this.runState = 'paused'; });
+  }
+  async resume(): Promise<void> {
+    await this.attempt('Could not resume', async () => { await this.api.resume(); this.runState = 'running'; });
+  }
+  async stop(): Promise<void> {
+    await this.attempt('Could not stop', async () => { this.runState = 'stopping'; await this.api.stop(); });
+  }
+
+  async sample(settings: Settings): Promise<void> {
+    if (this.sampling) return;
+    this.sampling = true;
+    this.sampleText = '';
+    this.changed();
+    const { prompt, ...opts } = settings.sample;
+    const onText = proxy((pieces: string[]) => { this.sampleText += pieces.join(''); this.changed(); });
+    const full = await this.attempt('Sampling failed', () => this.api.sample(prompt, opts, onText));
+    if (full !== undefined) this.sampleText = full;
+    this.sampling = false;
+    this.changed();
+  }
+
+  async loadCorpusInfo(): Promise<void> {
+    if (this.corpus) return;
+    this.corpus = (await this.attempt('Could not read the built-in corpus', () => this.api.corpusInfo())) ?? null;
+  }
+
+  async refreshCheckpoints(): Promise<void> {
+    const list = await this.attempt('Could not list checkpoints', () => this.api.listCheckpoints());
+    if (list) this.checkpoints = list;
+  }
+
+  async refreshStorage(): Promise<void> {
+    this.storage = (await this.attempt('Could not read storage use', () => this.api.storageEstimate())) ?? null;
+    this.persisted = (await navigator.storage?.persisted?.()) ?? null;
+    this.changed();
+  }
+
+  /** Asks the browser to keep this site's storage under pressure (Window-only API). */
+  async requestPersist(): Promise<void> {
+    const granted = (await navigator.storage?.persist?.()) ?? false;
+    this.persisted = granted;
+    if (granted) this.messages.notice('The browser will keep your checkpoints even when disk space runs low.');
+    else this.messages.notice('The browser declined persistent storage for now (it often grants it to installed apps or bookmarked sites). Export important checkpoints to be safe.');
+    this.changed();
+  }
+
+  async renameCheckpoint(id: string, name: string): Promise<boolean> {
+    const ok = await this.attempt('Could not rename', () => this.api.renameCheckpoint(id, name));
+    await this.refreshCheckpoints();
+    return ok !== undefined;
+  }
+
+  async deleteCheckpoint(id: string): Promise<void> {
+    await this.attempt('Could not delete', () => this.api.deleteCheckpoint(id));
+    await Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
+  }
+
+  async saveCheckpoint(name: string): Promise<void> {
+    await this.withJob(`Saving "${name}"`, (id, onProgress) => this.api.saveCheckpoint(name, id, onProgress));
+    await Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
+  }
+
+  async loadCheckpoint(m: CheckpointManifest): Promise<void> {
+    const done = await this.withJob(`Loading "${m.name}"`, (id, onProgress) => this.api.loadCheckpoint(m.id, id, onProgress));
+    if (done) this.messages.notice(`Loaded "${m.name}".`);
+  }
+
+  /** The checkpoint's bytes, for a download. */
+  async exportCheckpoint(m: CheckpointManifest): Promise<Uint8Array | undefined> {
+    const r = await this.withJob(`Exporting "${m.name}"`, (id, onProgress) => this.api.exportCheckpoint(m.id, id, onProgress));
+    return r?.bytes;
+  }
+
+  /** Imports a file; returns an error message, or '' on success. */
+  async importCheckpoint(name: string, bytes: Uint8Array): Promise<string> {
+    let error = '';
+    await this.withJob(`Importing "${name}"`, (id, onProgress) => this.api.importCheckpoint(name, transfer(bytes, [bytes.buffer]), id, onProgress), (e) => { error = e; });
+    await Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
+    return error;
+  }
+
+  cancelJob(id: string): void { void this.remote?.cancelJob(id); }
+
+  private async withJob<T>(label: string, fn: (id: string, onProgress: (b: JobProgress[]) => void) => Promise<T>, onError?: (message: string) => void): Promise<T | undefined> {
+    const job: JobState = { id: `job-${++this.jobCounter}`, label, done: 0, total: 0 };
+    this.jobs = [...this.jobs, job];
+    this.changed();
+    const onProgress = proxy((batch: JobProgress[]) => {
+      const lastP = batch[batch.length - 1];
+      if (lastP) { job.done = lastP.done; job.total = lastP.total; this.changed(); }
+    });
+    try {
+      return await fn(job.id, onProgress);
+    } catch (e) {
+      if (onError) onError(errorText(e));
+      else this.messages.error(`${label} failed: ${errorText(e)}`);
+      return undefined;
+    } finally {
+      this.jobs = this.jobs.filter((j) => j !== job);
+      this.changed();
+    }
+  }
+
+  /** Schedules one notification for the next animation frame. */
+  changed(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      for (const l of this.listeners) l();
+    });
+  }
+}

@@ -1,0 +1,168 @@
+// The trainer worker: owns the GPU device, the training engine (through EngineBridge) and the
+// checkpoint store, and exposes them to the page with Comlink. The page imports only the type.
+// Progress, sampled text and job progress stream back through proxy()-ed callbacks, batched to
+// at most 10 messages a second. This file does not train or sample itself: see engine-bridge.ts.
+import { expose, transfer } from 'comlink';
+import { Gpu } from '../gpu/gpu';
+import type { CheckpointManifest } from '../checkpoint/store';
+import { storageEstimate } from '../checkpoint/store';
+import { generateCorpus } from '../data/corpus';
+import { describeModel } from '../share/describe';
+import { type EngineBridge, type SampleOptions, type StageOptions, createEngine } from './engine-bridge';
+import { type ProgressCallback, cancelJob, checkpointStore, runJob } from './checkpoints';
+import type { CorpusInfo, InitResult, RunEvent, StorageInfo } from './protocol';
+import { releaseCallback, throttled } from './throttle';
+import { validateCheckpointBytes } from './validate-checkpoint';
+
+/** Autosave period during a run; one more autosave happens when a run ends. */
+const AUTOSAVE_MS = 5 * 60 * 1000;
+const PREVIEW_CHARS = 1500;
+
+let gpu: Gpu | null = null;
+let engine: EngineBridge | null = null;
+let running = false;
+/** The most recent run's settings and step: checkpoints record them. */
+let last: { opts: StageOptions; step: number } | null = null;
+let autosaving = false;
+let corpus: CorpusInfo | null = null;
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function requireEngine(): EngineBridge {
+  if (!engine) {
+    throw new Error(gpu
+      ? 'The training engine is not connected in this build yet. The GPU check, checkpoints and share links work; training, sampling and loading arrive with the engine.'
+      : 'The GPU is not ready, so nothing can be trained. See the adapter panel for why.');
+  }
+  return engine;
+}
+
+function checkpointMeta(name: string, kind: 'manual' | 'auto') {
+  return {
+    name, kind,
+    step: last?.step ?? 0,
+    stage: last?.opts.stage ?? 'pretrain',
+    summary: last ? describeModel(last.opts.model) : 'model state',
+  };
+}
+
+async function autosave(events: { push(e: RunEvent): void }): Promise<void> {
+  if (autosaving || !engine) return;
+  autosaving = true;
+  try {
+    const bytes = await engine.saveCheckpoint();
+    const meta = checkpointMeta(`Autosave, step ${last?.step ?? 0}`, 'auto');
+    const manifest = await (await checkpointStore()).save(bytes, meta);
+    events.push({ type: 'autosaved', manifest });
+  } catch (e) {
+    events.push({ type: 'autosave-failed', error: errorText(e) });
+  } finally {
+    autosaving = false;
+  }
+}
+
+const api = {
+  /** Acquires the GPU (once) and connects the engine if this build has one. */
+  async init(onLost?: (message: string) => void): Promise<InitResult> {
+    try {
+      if (!gpu) {
+        gpu = await Gpu.create();
+        engine = createEngine(gpu);
+        gpu.onLost((info) => onLost?.(`The GPU device was lost (${info.message || info.reason}). Your last checkpoint is safe; reload the page to continue from it.`));
+      }
+      return { ok: true, adapter: gpu.info, engine: engine ? { stages: [...engine.stages] } : null };
+    } catch (e) {
+      return { ok: false, error: errorText(e) };
+    }
+  },
+
+  async startStage(opts: StageOptions, onEvents: (batch: RunEvent[]) => void): Promise<void> {
+    const eng = requireEngine();
+    if (running) throw new Error('A run is already in progress; stop it before starting another.');
+    running = true;
+    last = { opts, step: 0 };
+    const run = last;
+    const events = throttled<RunEvent>(onEvents);
+    const timer = setInterval(() => void autosave(events), AUTOSAVE_MS);
+    try {
+      await eng.start(opts, (p) => {
+        run.step = p.step;
+        events.push({ type: 'step', ...p });
+      });
+      await autosave(events);
+    } finally {
+      clearInterval(timer);
+      running = false;
+      events.flush();
+      releaseCallback(onEvents);
+    }
+  },
+  pause(): void { requireEngine().pause(); },
+  resume(): void { requireEngine().resume(); },
+  stop(): void { requireEngine().stop(); },
+
+  async sample(prompt: string, opts: SampleOptions, onText: (pieces: string[]) => void): Promise<string> {
+    const eng = requireEngine();
+    const pieces = throttled<string>(onText);
+    try {
+      return await eng.sample(prompt, opts, (t) => pieces.push(t));
+    } finally {
+      pieces.flush();
+      releaseCallback(onText);
+    }
+  },
+
+  async saveCheckpoint(name: string, jobId: string, onProgress?: ProgressCallback): Promise<CheckpointManifest> {
+    const bytes = await requireEngine().saveCheckpoint();
+    const store = await checkpointStore();
+    return runJob(jobId, onProgress, (job) => store.save(bytes, checkpointMeta(name, 'manual'), job));
+  },
+
+  async loadCheckpoint(id: string, jobId: string, onProgress?: ProgressCallback): Promise<void> {
+    const eng = requireEngine();
+    const store = await checkpointStore();
+    const bytes = await runJob(jobId, onProgress, (job) => store.read(id, job));
+    await eng.loadCheckpoint(bytes);
+  },
+
+  async listCheckpoints(): Promise<CheckpointManifest[]> {
+    return (await checkpointStore()).list();
+  },
+  async renameCheckpoint(id: string, name: string): Promise<CheckpointManifest> {
+    return (await checkpointStore()).rename(id, name);
+  },
+  async deleteCheckpoint(id: string): Promise<void> {
+    await (await checkpointStore()).delete(id);
+  },
+
+  /** The verified bytes of a checkpoint, transferred (not copied) to the page for download. */
+  async exportCheckpoint(id: string, jobId: string, onProgress?: ProgressCallback): Promise<{ manifest: CheckpointManifest; bytes: Uint8Array }> {
+    const store = await checkpointStore();
+    const manifest = await store.get(id);
+    const bytes = await runJob(jobId, onProgress, (job) => store.read(id, job));
+    return transfer({ manifest, bytes }, [bytes.buffer]);
+  },
+
+  /** Checks and stores a checkpoint file; the bytes are transferred in from the page. */
+  async importCheckpoint(name: string, bytes: Uint8Array, jobId: string, onProgress?: ProgressCallback): Promise<CheckpointManifest> {
+    const info = validateCheckpointBytes(bytes);
+    const store = await checkpointStore();
+    return runJob(jobId, onProgress, (job) => store.save(bytes, { name, kind: 'import', ...info }, job));
+  },
+
+  cancelJob(jobId: string): void { cancelJob(jobId); },
+
+  async storageEstimate(): Promise<StorageInfo> { return storageEstimate(); },
+
+  /** The start of the built-in corpus and its full length, for the data panel. */
+  corpusInfo(): CorpusInfo {
+    if (!corpus) {
+      const text = generateCorpus();
+      corpus = { preview: text.slice(0, PREVIEW_CHARS), chars: text.length };
+    }
+    return corpus;
+  },
+};
+
+export type TrainerApi = typeof api;
+expose(api);

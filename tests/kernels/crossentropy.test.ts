@@ -1,0 +1,110 @@
+import { describe, it, expect } from 'vitest';
+import { testGpu } from '../helpers/gpu';
+import { expectAllClose } from '../helpers/allclose';
+import { numericGrad, dot } from '../helpers/finite-diff';
+import { Rng } from '../../src/util/rng';
+import { crossEntropyForward, crossEntropyBackward, meanLoss } from '../../src/kernels/crossentropy';
+import { crossEntropyForwardRef, crossEntropyBackwardRef, meanLossRef } from '../../src/kernels/crossentropy.ref';
+
+// lse: f32 sums of V terms in [0, 1] (≤ ceil(V/64) per thread, then a depth-6 tree), relative
+// error ≲ (V/64 + 6)·2^−24 ≤ 5e-5 worst case at V = 50257; log turns that into an absolute error
+// of the same size; measured ≤ 1e-6. losses = lse − logit carries it too. atol 1e-5, rtol 1e-5.
+const LOSS_TOL = { atol: 1e-5, rtol: 1e-5 };
+// dlogits = g·(exp(x − lse) − onehot): |Δ| ≤ |g|·p·(|Δlse| + exp's few ulps) ≲ 1e-6·|g|.
+const GRAD_TOL = { atol: 2e-6, rtol: 1e-5 };
+
+function makeProblem(N: number, V: number, seed: number) {
+  const rng = new Rng(seed);
+  const logits = rng.normals(N * V, 3);
+  const targets = new Int32Array(N);
+  for (let r = 0; r < N; r++) targets[r] = r % 4 === 1 ? -1 : rng.int(V);
+  const rowGrad = rng.floats(N, 0.1, 2);
+  return { logits, targets, rowGrad };
+}
+
+describe('crossentropy', () => {
+  for (const [N, V] of [[37, 65], [5, 3], [9, 300], [37, 1000], [3, 50257]]) {
+    it(`forward, backward (separate and in place) match the reference, N=${N} V=${V}`, async () => {
+      const gpu = await testGpu();
+      const { logits, targets, rowGrad } = makeProblem(N, V, N * 7919 + V);
+      const LOG = gpu.upload(logits), TGT = gpu.upload(targets), RG = gpu.upload(rowGrad);
+      const LOSS = gpu.buffer(N * 4), LSE = gpu.buffer(N * 4), DLOG = gpu.buffer(N * V * 4);
+      const enc = gpu.encoder('ce-test');
+      crossEntropyForward(gpu, enc, { logits: LOG, targets: TGT, losses: LOSS, lse: LSE, N, V });
+      crossEntropyBackward(gpu, enc, { logits: LOG, targets: TGT, lse: LSE, rowGrad: RG, dlogits: DLOG, N, V });
+      crossEntropyBackward(gpu, enc, { logits: LOG, targets: TGT, lse: LSE, rowGrad: RG, dlogits: LOG, N, V });
+      enc.submit();
+      const ref = crossEntropyForwardRef(logits, targets, N, V);
+      expectAllClose(await gpu.readF32(LSE, N), ref.lse, { ...LOSS_TOL, name: 'lse' });
+      expectAllClose(await gpu.readF32(LOSS, N), ref.losses, { ...LOSS_TOL, name: 'losses' });
+      const dref = crossEntropyBackwardRef(logits, targets, rowGrad, N, V);
+      const separate = await gpu.readF32(DLOG, N * V);
+      expectAllClose(separate, dref, { ...GRAD_TOL, name: 'dlogits' });
+      // In place computes exactly the same thing from the same inputs.
+      expect(await gpu.readF32(LOG, N * V)).toEqual(separate);
+      gpu.release(LOG, TGT, RG, LOSS, LSE, DLOG);
+    });
+  }
+
+  it('meanLoss averages counted rows and fills rowGrad on the GPU', async () => {
+    const gpu = await testGpu();
+    const N = 301, V = 40;
+    const { logits, targets } = makeProblem(N, V, 3);
+    targets[0] = V; // out of range counts as ignored, like −1
+    const LOG = gpu.upload(logits), TGT = gpu.upload(targets);
+    const LOSS = gpu.buffer(N * 4), LSE = gpu.buffer(N * 4), OUT = gpu.buffer(4), RG = gpu.buffer(N * 4), DLOG = gpu.buffer(N * V * 4);
+    const enc = gpu.encoder('ce-mean');
+    crossEntropyForward(gpu, enc, { logits: LOG, targets: TGT, losses: LOSS, lse: LSE, N, V });
+    meanLoss(gpu, enc, { losses: LOSS, targets: TGT, out: OUT, N, V, rowGrad: RG, gradScale: 0.5 });
+    crossEntropyBackward(gpu, enc, { logits: LOG, targets: TGT, lse: LSE, rowGrad: RG, dlogits: DLOG, N, V });
+    enc.submit();
+    const losses = await gpu.readF32(LOSS, N);
+    const ref = meanLossRef(losses, targets, V, 0.5);
+    const counted = targets.filter((t) => t >= 0 && t < V).length;
+    expect(counted).toBeLessThan(N);
+    // Mean of ≤ 301 values ~ 3: fixed-order f32 sum, ~(N/64 + 6)·2^−24 relative.
+    expectAllClose(await gpu.readF32(OUT, 1), [ref.mean], { atol: 0, rtol: 2e-6, name: 'mean loss' });
+    // gradScale / count is one f32 division: correctly rounded within 2.5 ulp (WGSL's bound).
+    expectAllClose(await gpu.readF32(RG, N), ref.rowGrad, { atol: 0, rtol: 3e-7, name: 'rowGrad' });
+    expectAllClose(await gpu.readF32(DLOG, N * V), crossEntropyBackwardRef(logits, targets, ref.rowGrad, N, V), { ...GRAD_TOL, name: 'dlogits of the mean' });
+    gpu.release(LOG, TGT, LOSS, LSE, OUT, RG, DLOG);
+  });
+
+  it('meanLoss is 0 with a zero rowGrad when every target is ignored', async () => {
+    const gpu = await testGpu();
+    const N = 70;
+    const LOSS = gpu.upload(new Float32Array(N).fill(2)), TGT = gpu.upload(new Int32Array(N).fill(-1));
+    const OUT = gpu.upload(new Float32Array([7])), RG = gpu.upload(new Float32Array(N).fill(7));
+    const enc = gpu.encoder('ce-mean-empty');
+    meanLoss(gpu, enc, { losses: LOSS, targets: TGT, out: OUT, N, V: 10, rowGrad: RG });
+    enc.submit();
+    expect(Array.from(await gpu.readF32(OUT, 1))).toEqual([0]);
+    expect(Array.from(await gpu.readF32(RG, N))).toEqual(new Array(N).fill(0));
+    gpu.release(LOSS, TGT, OUT, RG);
+  });
+
+  it('forward and meanLoss are bit-identical across runs', async () => {
+    const gpu = await testGpu();
+    const N = 13, V = 4099;
+    const { logits, targets } = makeProblem(N, V, 17);
+    const LOG = gpu.upload(logits), TGT = gpu.upload(targets), LOSS = gpu.buffer(N * 4), LSE = gpu.buffer(N * 4), OUT = gpu.buffer(8);
+    const enc = gpu.encoder('ce-determinism');
+    for (let k = 0; k < 2; k++) {
+      crossEntropyForward(gpu, enc, { logits: LOG, targets: TGT, losses: LOSS, lse: LSE, N, V });
+      meanLoss(gpu, enc, { losses: LOSS, targets: TGT, out: OUT, N, V });
+      enc.copy(OUT, OUT, 4, 0, 4);
+    }
+    enc.submit();
+    const [a, b] = await gpu.readU32(OUT, 2);
+    expect(a).toBe(b);
+    gpu.release(LOG, TGT, LOSS, LSE, OUT);
+  });
+
+  it('backward reference matches finite differences of Σ rowGrad·losses', () => {
+    const N = 4, V = 6;
+    const { logits, targets, rowGrad } = makeProblem(N, V, 23);
+    const d = crossEntropyBackwardRef(logits, targets, rowGrad, N, V);
+    const f = (x: Float64Array) => dot(crossEntropyForwardRef(x, targets, N, V).losses, rowGrad);
+    expectAllClose(d, numericGrad(f, logits), { atol: 1e-8, name: 'dlogits' });
+  });
+});

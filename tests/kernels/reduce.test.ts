@@ -1,0 +1,85 @@
+import { describe, it, expect } from 'vitest';
+import { testGpu } from '../helpers/gpu';
+import { expectAllClose } from '../helpers/allclose';
+import { Rng } from '../../src/util/rng';
+import { sumSquares, globalNorm, scale, partialGroups } from '../../src/kernels/reduce';
+import { sumSquaresRef, scaleRef } from '../../src/kernels/reduce.ref';
+
+// Sums of n positive f32 terms: each thread adds ≤ ceil(n / (64·groups)) terms in order, then a tree
+// of depth 6, then stage 2 adds ≤ 16 partials per thread and another depth-6 tree. The relative
+// error bound is about (terms per thread + 28)·2^−24: ≤ 4.5e-6 for n ≤ 3e6 (≤ 46 terms per thread).
+const SUM_TOL = { atol: 0, rtol: 1e-5 };
+
+describe('reduce', () => {
+  for (const n of [1, 1000, 70001, 3_000_017]) {
+    it(`sumSquares and globalNorm of one range match the reference, n=${n}`, async () => {
+      const gpu = await testGpu();
+      const x = new Rng(n).floats(n);
+      const X = gpu.upload(x), OUT = gpu.upload(new Float32Array(2));
+      const enc = gpu.encoder('reduce-test');
+      sumSquares(gpu, enc, { x: X, n, out: OUT });
+      globalNorm(gpu, enc, { x: X, n, out: OUT, outIndex: 1 });
+      enc.submit();
+      const ref = sumSquaresRef([{ x, n }]);
+      expectAllClose(await gpu.readF32(OUT, 2), [ref, Math.sqrt(ref)], { ...SUM_TOL, name: 'sum of squares, norm' });
+      gpu.release(X, OUT);
+    });
+  }
+
+  it('sums several ranges of several buffers at odd offsets into one result (more partials than one range makes)', async () => {
+    const gpu = await testGpu();
+    const rng = new Rng(11);
+    const a = rng.floats(5003), b = rng.floats(700_001, -3, 3);
+    const ranges = [{ x: a, offset: 1, n: 2500 }, { x: b, offset: 7, n: 699_990 }, { x: a, offset: 2501, n: 2501 }, { x: b, offset: 0, n: 0 }];
+    expect(ranges.reduce((s, r) => s + partialGroups(r.n), 0)).toBeGreaterThan(partialGroups(1e9));
+    const A = gpu.upload(a), Bf = gpu.upload(b), OUT = gpu.upload(new Float32Array(1));
+    const enc = gpu.encoder('reduce-ranges');
+    sumSquares(gpu, enc, { ranges: ranges.map((r) => ({ ...r, x: r.x === a ? A : Bf })), out: OUT });
+    enc.submit();
+    expectAllClose(await gpu.readF32(OUT, 1), [sumSquaresRef(ranges)], { ...SUM_TOL, name: 'sum over ranges' });
+    gpu.release(A, Bf, OUT);
+  });
+
+  it('is deterministic: repeated runs are bit-identical', async () => {
+    const gpu = await testGpu();
+    const n = 500_009;
+    const X = gpu.upload(new Rng(5).normals(n, 10)), OUT = gpu.upload(new Float32Array(3));
+    const enc = gpu.encoder('reduce-determinism');
+    for (let k = 0; k < 3; k++) sumSquares(gpu, enc, { x: X, n, out: OUT, outIndex: k });
+    enc.submit();
+    const bits = new Uint32Array((await gpu.readF32(OUT, 3)).buffer);
+    expect(partialGroups(n)).toBeGreaterThan(1);
+    expect([bits[1], bits[2]]).toEqual([bits[0], bits[0]]);
+    gpu.release(X, OUT);
+  });
+
+  for (const [len, offset, n] of [[300, 3, 290], [70_001, 0, 70_001]]) {
+    it(`scale multiplies exactly the range in place, n=${n} offset=${offset}`, async () => {
+      const gpu = await testGpu();
+      const x = new Rng(len).floats(len);
+      const X = gpu.upload(x);
+      const enc = gpu.encoder('scale-test');
+      scale(gpu, enc, { x: X, n, offset, alpha: -0.37 });
+      enc.submit();
+      // alpha is an f32 uniform; one f32 multiply per element is the float64 product rounded once.
+      expectAllClose(await gpu.readF32(X, len), scaleRef(x, Math.fround(-0.37), offset, n), { atol: 0, rtol: 2 ** -24, name: 'scaled' });
+      gpu.release(X);
+    });
+  }
+
+  it('scale covers more than 65535 workgroups (2-D dispatch split), n=16_777_473', async () => {
+    const gpu = await testGpu();
+    const n = 16_777_473; // 65535·256 + 513
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = (i % 1021) - 510;
+    const X = gpu.upload(x);
+    const enc = gpu.encoder('scale-2d');
+    scale(gpu, enc, { x: X, n, alpha: 2 });
+    enc.submit();
+    const got = await gpu.readF32(X, n);
+    let bad = 0;
+    for (let i = 0; i < n; i++) if (got[i] !== 2 * x[i]) bad++;
+    expect(bad, 'elements not doubled exactly').toBe(0);
+    gpu.release(X);
+  });
+});
