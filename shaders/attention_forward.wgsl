@@ -6,7 +6,9 @@
 // Scores are kept in base 2 (q is pre-multiplied by scale·log2(e)) so each exponential is one exp2.
 // Bindings: @0 params, @1 qkv (B, T, (nHead + 2·nKvHead)·hd) as vec4, @2 out (B, T, nHead·hd) as vec4,
 //           @3 lse (B, nHead, T)
-// Overrides: HD4 = hd / 4 (≤ 32), BR = query rows per workgroup (one thread each), BC = keys per tile.
+// Overrides: HD4 = hd / 4 (≤ 32), BR = query rows per workgroup (one thread each), BC = keys per tile
+//            (a multiple of 4, ≤ 64). Keys are processed in blocks of 4, so each access to a thread's
+//            q / o registers serves four keys.
 // Dispatch: B·nHead·ceil(T / BR) workgroups of BR threads, split 2-D; linear group
 //           g = wid.x + wid.y·nwg.x → (b, h, query tile), latest (heaviest) tiles first.
 struct Params { B: u32, T: u32, nHead: u32, nKvHead: u32, scaleLog2: f32 }
@@ -41,13 +43,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let t = q0 + lid;
   let inRange = t < p.T;
   // Threads past the end still load tiles and meet the barriers; they read a valid row and write nothing.
+  // Keys past the end are stored as zeros: they get probability 0, and 0 · (stale data) could be NaN.
   let qBase = (b * p.T + min(t, p.T - 1u)) * row4 + h * HD4;
   let kBase = b * p.T * row4 + (p.nHead + kvh) * HD4;
   let vBase = kBase + p.nKvHead * HD4;
 
   var q: array<vec4f, MAX_HD4>;
   var o: array<vec4f, MAX_HD4>;
-  var s: array<f32, MAX_BC>;
+  var s: array<vec4f, MAX_BC / 4u>;
   for (var d = 0u; d < HD4; d++) {
     q[d] = qkv[qBase + d] * p.scaleLog2;
     o[d] = vec4f(0.0);
@@ -60,28 +63,42 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     for (var i = lid; i < BC * HD4; i += BR) {
       let j = k0 + i / HD4;
       let d = i % HD4;
+      var kv = vec4f(0.0);
+      var vv = vec4f(0.0);
       if (j < p.T) {
-        sK[i] = qkv[kBase + j * row4 + d];
-        sV[i] = qkv[vBase + j * row4 + d];
+        kv = qkv[kBase + j * row4 + d];
+        vv = qkv[vBase + j * row4 + d];
       }
+      sK[i] = kv;
+      sV[i] = vv;
     }
     workgroupBarrier();
     if (inRange && t >= k0) {
+      // Keys past t (the rest of the last block of 4) get score -1e30, hence probability 0.
       let n = min(BC, t - k0 + 1u);
+      let nb = (n + 3u) / 4u;
       var mNew = m;
-      for (var c = 0u; c < n; c++) {
-        var acc = 0.0;
-        for (var d = 0u; d < HD4; d++) { acc += dot(q[d], sK[c * HD4 + d]); }
-        s[c] = acc;
-        mNew = max(mNew, acc);
+      for (var cb = 0u; cb < nb; cb++) {
+        let c = cb * 4u * HD4;
+        var a = vec4f(0.0);
+        for (var d = 0u; d < HD4; d++) {
+          let qd = q[d];
+          a += vec4f(dot(qd, sK[c + d]), dot(qd, sK[c + HD4 + d]), dot(qd, sK[c + 2u * HD4 + d]), dot(qd, sK[c + 3u * HD4 + d]));
+        }
+        a = select(a, vec4f(-1e30), cb * 4u + vec4u(0u, 1u, 2u, 3u) >= vec4u(n));
+        s[cb] = a;
+        mNew = max(mNew, max(max(a.x, a.y), max(a.z, a.w)));
       }
       let alpha = exp2(m - mNew);
       l *= alpha;
       for (var d = 0u; d < HD4; d++) { o[d] *= alpha; }
-      for (var c = 0u; c < n; c++) {
-        let pc = exp2(s[c] - mNew);
-        l += pc;
-        for (var d = 0u; d < HD4; d++) { o[d] += pc * sV[c * HD4 + d]; }
+      for (var cb = 0u; cb < nb; cb++) {
+        let c = cb * 4u * HD4;
+        let pc = exp2(s[cb] - mNew);
+        l += pc.x + pc.y + pc.z + pc.w;
+        for (var d = 0u; d < HD4; d++) {
+          o[d] += pc.x * sV[c + d] + pc.y * sV[c + HD4 + d] + pc.z * sV[c + 2u * HD4 + d] + pc.w * sV[c + 3u * HD4 + d];
+        }
       }
       m = mNew;
     }

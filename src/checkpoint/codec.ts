@@ -96,9 +96,50 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   return encodeSafetensors(tensors, metadata);
 }
 
-/** Reads and validates a checkpoint. Tensor data are views into `bytes` (no copy). */
+/** Reads and validates a checkpoint. Tensor data are views into `bytes` where aligned (always, for a
+ *  file this module wrote, read into a fresh buffer), see decodeSafetensors. */
 export function decodeCheckpoint<Config>(bytes: Uint8Array, options: DecodeCheckpointOptions<Config>): Checkpoint<Config> {
   const { tensors, metadata } = decodeSafetensors(bytes);
+  const { config, shapes, tokenizer, stage, step } = readRunMetadata(metadata, options);
+
+  const used = new Set<string>();
+  const take = (name: string, shape: readonly number[], what: string): Float32Array => {
+    const t = tensors.get(name);
+    if (!t) fail('missing-tensor', `This checkpoint has no ${what} "${name}", which the model config needs.`);
+    if (t.dtype !== 'F32') fail('tensor-dtype', `The ${what} "${name}" is ${t.dtype}; TabGPT stores F32.`);
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+      fail('tensor-shape', `The ${what} "${name}" has shape [${t.shape.join(', ')}] but the model config needs [${shape.join(', ')}].`);
+    used.add(name);
+    return t.data as Float32Array;
+  };
+  const params: Record<string, ParamTensor> = {};
+  for (const [name, shape] of Object.entries(shapes)) params[name] = { data: take(name, shape, 'parameter'), shape: [...shape] };
+
+  const checkpoint: Checkpoint<Config> = { config, tokenizer, stage, step, params };
+  const optimizer = parseJson(metadata, 'tabgpt.optimizer', 'optimizer', false);
+  if (optimizer !== undefined) {
+    if (!isObject(optimizer) || !isStep(optimizer.step)) fail('optimizer', 'The optimizer state in this checkpoint has no valid step count.');
+    const o: OptimizerState = { step: optimizer.step, m: {}, v: {} };
+    for (const [name, shape] of Object.entries(shapes)) {
+      o.m[name] = take(M_PREFIX + name, shape, 'optimizer moment');
+      o.v[name] = take(V_PREFIX + name, shape, 'optimizer moment');
+    }
+    checkpoint.optimizer = o;
+  }
+  for (const name of tensors.keys()) {
+    if (used.has(name)) continue;
+    if (name.startsWith(OPTIMIZER_PREFIX)) fail('optimizer', `This checkpoint has optimizer tensors (such as "${name}") but no tabgpt.optimizer metadata.`);
+    fail('unexpected-tensor', `This checkpoint has a tensor "${name}" that the model config does not use; it was written for a different model.`);
+  }
+  for (const key of ['data', 'rng', 'schedule'] as const) {
+    const value = parseJson(metadata, `tabgpt.${key}`, 'metadata-json', false);
+    if (value !== undefined) checkpoint[key] = value;
+  }
+  return checkpoint;
+}
+
+/** The metadata every checkpoint must have, validated, plus the parameter shapes its config implies. */
+function readRunMetadata<Config>(metadata: Record<string, string>, options: DecodeCheckpointOptions<Config>) {
   const version = metadata['tabgpt.format_version'];
   if (version === undefined) fail('format-version', 'This safetensors file is not a TabGPT checkpoint (it has no tabgpt.format_version).');
   if (version !== String(CHECKPOINT_FORMAT_VERSION)) {
@@ -124,41 +165,7 @@ export function decodeCheckpoint<Config>(bytes: Uint8Array, options: DecodeCheck
   const stepText = metadata['tabgpt.step'] ?? '';
   if (!/^\d+$/.test(stepText) || !isStep(Number(stepText)))
     fail('step', `The step in this checkpoint must be a non-negative integer, got ${JSON.stringify(metadata['tabgpt.step'])}.`);
-
-  const used = new Set<string>();
-  const take = (name: string, shape: readonly number[], what: string): Float32Array => {
-    const t = tensors.get(name);
-    if (!t) fail('missing-tensor', `This checkpoint has no ${what} "${name}", which the model config needs.`);
-    if (t.dtype !== 'F32') fail('tensor-dtype', `The ${what} "${name}" is ${t.dtype}; TabGPT stores F32.`);
-    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
-      fail('tensor-shape', `The ${what} "${name}" has shape [${t.shape.join(', ')}] but the model config needs [${shape.join(', ')}].`);
-    used.add(name);
-    return t.data as Float32Array;
-  };
-  const params: Record<string, ParamTensor> = {};
-  for (const [name, shape] of Object.entries(shapes)) params[name] = { data: take(name, shape, 'parameter'), shape: [...shape] };
-
-  const checkpoint: Checkpoint<Config> = { config, tokenizer, stage, step: Number(stepText), params };
-  const optimizer = parseJson(metadata, 'tabgpt.optimizer', 'optimizer', false);
-  if (optimizer !== undefined) {
-    if (!isObject(optimizer) || !isStep(optimizer.step)) fail('optimizer', 'The optimizer state in this checkpoint has no valid step count.');
-    const o: OptimizerState = { step: optimizer.step, m: {}, v: {} };
-    for (const [name, shape] of Object.entries(shapes)) {
-      o.m[name] = take(M_PREFIX + name, shape, 'optimizer moment');
-      o.v[name] = take(V_PREFIX + name, shape, 'optimizer moment');
-    }
-    checkpoint.optimizer = o;
-  }
-  for (const name of tensors.keys()) {
-    if (used.has(name)) continue;
-    if (name.startsWith(OPTIMIZER_PREFIX)) fail('optimizer', `This checkpoint has optimizer tensors (such as "${name}") but no tabgpt.optimizer metadata.`);
-    fail('unexpected-tensor', `This checkpoint has a tensor "${name}" that the model config does not use; it was written for a different model.`);
-  }
-  for (const key of ['data', 'rng', 'schedule'] as const) {
-    const value = parseJson(metadata, `tabgpt.${key}`, 'metadata-json', false);
-    if (value !== undefined) checkpoint[key] = value;
-  }
-  return checkpoint;
+  return { config, shapes, tokenizer, stage, step: Number(stepText) };
 }
 
 function parseJson(metadata: Record<string, string>, key: string, code: CheckpointErrorCode, required: boolean): unknown {

@@ -26,8 +26,8 @@ export interface TensorInput {
 export interface DecodedTensor {
   dtype: Dtype;
   shape: number[];
-  /** A view into the decoded bytes when its offset is aligned (always, for files this module writes),
-   *  otherwise a copy. */
+  /** A view into the decoded bytes when its offset is a multiple of the element size (always, for
+   *  files this module writes read into a fresh buffer), otherwise an aligned copy. */
   data: TensorArray;
 }
 
@@ -157,7 +157,8 @@ function readInfo(name: string, raw: unknown): Info {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     fail('tensor-info', `${what} must be described by an object with dtype, shape and data_offsets.`);
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (!isDtype(dtype)) fail('dtype', `${what} has unknown dtype ${JSON.stringify(dtype) ?? 'undefined'}.`);
+  if (!isDtype(dtype))
+    fail('dtype', `${what} has dtype ${JSON.stringify(dtype) ?? 'undefined'}, which is unknown or not supported here (supported: ${Object.keys(DTYPES).join(', ')}).`);
   if (!isShape(shape)) fail('shape', `${what} has shape ${JSON.stringify(shape) ?? 'undefined'}; it must be an array of non-negative integers.`);
   const valid = Array.isArray(offsets) && offsets.length === 2
     && offsets.every((o) => Number.isSafeInteger(o) && o >= 0) && offsets[0] <= offsets[1];

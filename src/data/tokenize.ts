@@ -1,10 +1,11 @@
 // Tokenizes a large text (a string or a user's file) in chunks, yielding to the event loop between
 // chunks so the page (or worker) stays responsive, with progress and cancellation.
 //
-// Guarantee: chunks are cut only (a) right after a "\n" whose neighbours are both non-whitespace, or,
-// when a stretch has no such newline, (b) right before a " " whose neighbours are both non-whitespace.
-// No pre-token of a byte/char tokenizer or of a GPT-2, cl100k or o200k style regex BPE spans such a
-// cut, so for those the result equals tokenizer.encode(whole text). A tokenizer that adds tokens at
+// Guarantee: chunks are cut only (a) right after a "\n" that follows a letter or digit and precedes
+// a non-whitespace character, or, when a stretch has no such newline, (b) right before a " " whose
+// neighbours are both non-whitespace. (After punctuation a newline is no cut point: o200k's pattern
+// continues "-\n/" as one pre-token.) No pre-token of a byte/char tokenizer or of a GPT-2, cl100k or
+// o200k style regex BPE spans such a cut, so for those the result equals tokenizer.encode(whole text). A tokenizer that adds tokens at
 // the start of its input (BOS, SentencePiece's prefix space) does not get that guarantee. A stretch
 // with no cut point at all is kept whole, however long. Does not train or choose tokenizers.
 
@@ -28,11 +29,12 @@ export interface TokenizeOptions {
 export const DEFAULT_CHUNK_CHARS = 1 << 18;
 
 const isSpace = (ch: string) => /\s/.test(ch);
+const isWordChar = (ch: string) => /[\p{L}\p{N}]/u.test(ch);
 
 /** Index in `text` where it may be cut (see the guarantee above), at or after `from`, or -1. */
 export function lastSafeCut(text: string, from = 1): number {
   for (let p = text.length - 1; p >= Math.max(from, 2); p--) {
-    if (text[p - 1] === '\n' && !isSpace(text[p - 2]) && !isSpace(text[p])) return p;
+    if (text[p - 1] === '\n' && isWordChar(text[p - 2]) && !isSpace(text[p])) return p;
   }
   for (let p = text.length - 2; p >= Math.max(from, 1); p--) {
     if (text[p] === ' ' && !isSpace(text[p - 1]) && !isSpace(text[p + 1])) return p;

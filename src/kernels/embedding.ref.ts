@@ -1,8 +1,8 @@
 // CPU reference for embedding.ts, in float64.
-export function embeddingForwardRef(tokens: ArrayLike<number>, wte: ArrayLike<number>, wpe: ArrayLike<number> | null, B: number, T: number, C: number): Float64Array {
+export function embeddingForwardRef(tokens: ArrayLike<number>, wte: ArrayLike<number>, wpe: ArrayLike<number> | null, B: number, T: number, C: number, posOffset = 0): Float64Array {
   const out = new Float64Array(B * T * C);
   for (let r = 0; r < B * T; r++) {
-    const t = r % T;
+    const t = (r % T) + posOffset;
     for (let c = 0; c < C; c++) out[r * C + c] = wte[tokens[r] * C + c] + (wpe ? wpe[t * C + c] : 0);
   }
   return out;

@@ -1,5 +1,5 @@
 // Token + position embedding on the GPU, forward and deterministic backward.
-//   forward:  out (B·T, C) = wte[tokens] (V, C) + wpe[t] (Tmax, C)      (wpe null for RoPE models)
+//   forward:  out (B·T, C) = wte[tokens] (V, C) + wpe[t + posOffset] (Tmax, C)  (wpe null for RoPE)
 //   backward: dwte += scatter-add of dout by token, dwpe += Σ_b dout[b, t]
 // The backward uses no atomics: the CPU, which uploads the tokens anyway, also uploads a bucketing
 // of positions by token (embeddingBuckets), and each (token present, column) is summed by one
@@ -53,18 +53,20 @@ export function embeddingBuckets(tokens: ArrayLike<number>, V: number): Embeddin
 export interface EmbeddingForwardArgs {
   tokens: GPUBuffer; // (B·T) u32 or i32 ids in [0, V)
   wte: GPUBuffer; // (V, C)
-  wpe: GPUBuffer | null; // (Tmax ≥ T, C), null for RoPE models
+  wpe: GPUBuffer | null; // (Tmax ≥ T + posOffset, C), null for RoPE models
   out: GPUBuffer; // (B·T, C)
   B: number;
   T: number;
   C: number;
+  /** Position of row t is t + posOffset (default 0; KV-cache decoding). */
+  posOffset?: number;
 }
 
-export function embeddingForward(gpu: Gpu, enc: StepEncoder, { tokens, wte, wpe, out, B, T, C }: EmbeddingForwardArgs): void {
+export function embeddingForward(gpu: Gpu, enc: StepEncoder, { tokens, wte, wpe, out, B, T, C, posOffset = 0 }: EmbeddingForwardArgs): void {
   enc.dispatch1d({
     label: 'embedding_forward',
     pipeline: gpu.pipeline('embedding_forward', forwardWgsl, { HAS_WPE: wpe ? 1 : 0 }),
-    params: params().u32(B * T, T, C),
+    params: params().u32(B * T, T, C, posOffset),
     // Without wpe the slot still needs a binding: wte, read-only twice, is allowed and never read there.
     buffers: [tokens, wte, wpe ?? wte, out],
   }, Math.ceil((B * T * C) / WG));

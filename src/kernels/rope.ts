@@ -3,8 +3,8 @@
 //   forward:  rope({ qkv, ... })                  rotates by +θ, θ = (t + posOffset)·base^(−2i/hd)
 //   backward: rope({ qkv: dqkv, ..., inverse: true })  rotates by −θ (the transpose), in place
 // posOffset shifts positions for KV-cache decoding. Angles: θ = pos·invFreq in f32, as PyTorch's
-// f32 reference computes them, so the error vs float64 grows with |θ| (half an ulp of θ):
-// see tests/kernels/rope.test.ts for the measured values.
+// f32 reference computes them, so the error vs float64 grows with |θ| (about an ulp of θ). Measured
+// on SwiftShader and llvmpipe for |x| ≤ 1: max 1.8e-6 at positions < 64, 1.6e-4 near 4096.
 // Not here: attention; cos/sin are recomputed in the kernel rather than read from a table.
 // Reference: rope.ref.ts.
 import ropeWgsl from '../../shaders/rope_forward.wgsl?raw';

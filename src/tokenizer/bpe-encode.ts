@@ -8,7 +8,7 @@ import { bytesToGpt2String, preTokenize } from './gpt2-bytes';
 import { toTokenizerJson } from './hf-json-export';
 import { PairHeap } from './pair-heap';
 import type { BpeTokenizerSpec } from './types';
-import { utf8Encode } from './utf8';
+import { utf8EncodeInto } from './utf8';
 
 export interface BpeOptions {
   /** Prepend a space to each section of text that does not start with one (tokenizer.json add_prefix_space). */
@@ -39,6 +39,12 @@ export class BpeTokenizer extends BaseTokenizer {
   private readonly idOfString = new Map<string, number>();
   private readonly cache = new Map<string, number[]>();
   private readonly heap = new PairHeap();
+  // Scratch for encoding one pre-token, grown on demand: its bytes, symbol ids, a linked list.
+  private bytes = new Uint8Array(64);
+  private ids = new Int32Array(64);
+  private next = new Int32Array(64);
+  private prev = new Int32Array(64);
+  private removed = new Uint8Array(64);
 
   constructor(model: BpeModel, options: BpeOptions = {}, specials: ReadonlyArray<{ content: string; id: number; special?: boolean }> = []) {
     super();
@@ -84,61 +90,77 @@ export class BpeTokenizer extends BaseTokenizer {
   }
 
   private encodePiece(piece: string): number[] {
-    const bytes = utf8Encode(piece);
+    this.ensureScratch(3 * piece.length);
+    const n = utf8EncodeInto(piece, this.bytes, 0);
     if (this.options.ignoreMerges) {
-      const whole = this.idOfString.get(bytesToGpt2String(bytes));
+      const whole = this.idOfString.get(bytesToGpt2String(this.bytes.subarray(0, n)));
       if (whole !== undefined) return [whole];
     }
-    const ids = Int32Array.from(bytes, (b) => this.byteToId[b]);
-    const merged = this.applyMerges(ids);
-    for (let i = 0; i < merged.length; i++) {
-      if (merged[i] >= 0) continue;
+    const merged = this.applyMerges(n);
+    const missing = merged.indexOf(-1);
+    if (missing >= 0) {
       const unk = this.options.unkId;
       if (unk === null) {
-        const b = bytes[ids.indexOf(-1)];
+        const b = this.bytes.subarray(0, n).find((x) => this.byteToId[x] < 0)!;
         throw new Error(`byte 0x${b.toString(16).padStart(2, '0')} has no token in this BPE vocabulary and it defines no unk token`);
       }
-      merged[i] = unk;
+      for (let i = missing; i < merged.length; i++) if (merged[i] === -1) merged[i] = unk;
     }
     return merged;
   }
 
+  private ensureScratch(n: number): void {
+    if (this.ids.length >= n) return;
+    const size = Math.max(n, 2 * this.ids.length);
+    [this.bytes, this.ids, this.next, this.prev] = [new Uint8Array(size), new Int32Array(size), new Int32Array(size), new Int32Array(size)];
+    this.removed = new Uint8Array(size);
+  }
+
+  /** Rank of the pair starting at node i, or -1. */
+  private rankAt(i: number): number {
+    const j = this.next[i];
+    if (j < 0) return -1;
+    const a = this.ids[i], b = this.ids[j];
+    if (a < 0 || b < 0) return -1;
+    return this.rankOfPair.get(a * this.model.tokens.length + b) ?? -1;
+  }
+
+  private pushAt(i: number): void {
+    const r = this.rankAt(i);
+    if (r >= 0) this.heap.push(-r, i);
+  }
+
   /**
-   * Merge the lowest-ranked adjacent pair, leftmost first, until none is left. The symbols form a
-   * linked list over the positions of the first byte of each symbol; heap entries that went stale
-   * (a neighbour changed) are recognised because the pair at their position now has another rank.
+   * Merge the lowest-ranked adjacent pair, leftmost first, until none is left. Symbols form a
+   * linked list over the positions of their first byte (-1: byte without a token); heap entries
+   * that went stale (a neighbour changed) show up because the pair at their position now has
+   * another rank.
    */
-  private applyMerges(ids: Int32Array): number[] {
-    const n = ids.length;
-    if (n < 2) return Array.from(ids);
-    const vocab = this.model.tokens.length, merges = this.model.merges;
-    const next = new Int32Array(n), prev = new Int32Array(n), removed = new Uint8Array(n);
-    for (let i = 0; i < n; i++) { next[i] = i + 1 < n ? i + 1 : -1; prev[i] = i - 1; }
-    const heap = this.heap;
+  private applyMerges(n: number): number[] {
+    const { bytes, ids, next, prev, removed, heap } = this;
+    for (let i = 0; i < n; i++) {
+      ids[i] = this.byteToId[bytes[i]];
+      next[i] = i + 1 < n ? i + 1 : -1;
+      prev[i] = i - 1;
+      removed[i] = 0;
+    }
     heap.clear();
-    const rankAt = (i: number): number | undefined => {
-      const j = next[i];
-      return j < 0 || ids[i] < 0 || ids[j] < 0 ? undefined : this.rankOfPair.get(ids[i] * vocab + ids[j]);
-    };
-    const pushAt = (i: number): void => {
-      const r = rankAt(i);
-      if (r !== undefined) heap.push(-r, i);
-    };
-    for (let i = 0; i < n - 1; i++) pushAt(i);
+    for (let i = 0; i < n - 1; i++) this.pushAt(i);
+    const merges = this.model.merges;
     while (heap.size > 0) {
       const rank = -heap.topPriority, i = heap.topKey;
       heap.pop();
-      if (removed[i] || rankAt(i) !== rank) continue;
+      if (removed[i] || this.rankAt(i) !== rank) continue;
       const j = next[i];
       ids[i] = merges[3 * rank + 2];
       removed[j] = 1;
       next[i] = next[j];
       if (next[j] >= 0) prev[next[j]] = i;
-      if (prev[i] >= 0) pushAt(prev[i]);
-      pushAt(i);
+      if (prev[i] >= 0) this.pushAt(prev[i]);
+      this.pushAt(i);
     }
     const out: number[] = [];
-    for (let i = 0; i >= 0; i = next[i]) out.push(ids[i]);
+    for (let i = n > 0 ? 0 : -1; i >= 0; i = next[i]) out.push(ids[i]);
     return out;
   }
 

@@ -38,7 +38,7 @@ export class SpecialTokens {
 
   /** Sorted by id. */
   list(): SpecialToken[] {
-    return [...this.byId.values()].sort((a, b) => a.id - b.id);
+    return [...this.byId.values()].map((t) => ({ ...t })).sort((a, b) => a.id - b.id);
   }
 
   asMap(): Map<string, number> {

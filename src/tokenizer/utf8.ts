@@ -28,3 +28,38 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 
 /** The 256 one-byte arrays, shared so token lookups allocate nothing. Callers must not modify them. */
 export const SINGLE_BYTES: readonly Uint8Array[] = Array.from({ length: 256 }, (_, b) => Uint8Array.of(b));
+
+/**
+ * Write the UTF-8 bytes of s into out from offset; returns the offset after them. Same bytes as
+ * TextEncoder (a lone surrogate becomes U+FFFD), without its per-call cost on short strings.
+ * out needs room for 3 bytes per UTF-16 unit of s.
+ */
+export function utf8EncodeInto(s: string, out: Uint8Array | Int32Array, offset: number): number {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      out[offset++] = c;
+    } else if (c < 0x800) {
+      out[offset++] = 0xc0 | (c >> 6);
+      out[offset++] = 0x80 | (c & 63);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          out[offset++] = 0xf0 | (cp >> 18);
+          out[offset++] = 0x80 | ((cp >> 12) & 63);
+          out[offset++] = 0x80 | ((cp >> 6) & 63);
+          out[offset++] = 0x80 | (cp & 63);
+          i++;
+          continue;
+        }
+        c = 0xfffd;
+      }
+      out[offset++] = 0xe0 | (c >> 12);
+      out[offset++] = 0x80 | ((c >> 6) & 63);
+      out[offset++] = 0x80 | (c & 63);
+    }
+  }
+  return offset;
+}

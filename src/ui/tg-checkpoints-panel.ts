@@ -9,6 +9,8 @@ import { panelStyles } from './styles';
 import { UseTrainer } from './trainer-context';
 import './tg-progress';
 
+const KIND_LABEL: Record<CheckpointManifest['kind'], string> = { manual: 'saved', auto: 'autosave', import: 'imported' };
+
 const fileNameFor = (name: string) => `${name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'checkpoint'}.safetensors`;
 
 @customElement('tg-checkpoints-panel')
@@ -58,12 +60,12 @@ export class TgCheckpointsPanel extends LitElement {
             <button type="submit">Save name</button><button type="button" @click=${() => { this.renaming = null; }}>Cancel</button>
           </form>`
         : html`<span class="name">${m.name}</span>`}
-      <span class="meta">${m.stage} · step ${m.step} · ${m.kind} · ${formatBytes(m.byteLength)} · ${new Date(m.created).toLocaleString()}</span>
+      <span class="meta">${[m.stage, m.step ? `step ${m.step}` : '', KIND_LABEL[m.kind], formatBytes(m.byteLength), new Date(m.created).toLocaleString()].filter(Boolean).join(' · ')}</span>
       <span class="meta">${m.summary}</span>
       ${this.confirming === m.id
         ? html`<div class="row actions" role="group" aria-label="Confirm delete">
             <span>Delete "${m.name}"? This cannot be undone.</span>
-            <button class="danger" @click=${() => this.remove(m)}>Delete</button>
+            <button class="danger" @click=${() => this.deleteConfirmed(m)}>Delete</button>
             <button @click=${() => { this.confirming = null; }}>Keep</button>
           </div>`
         : html`<div class="row actions">
@@ -93,7 +95,7 @@ export class TgCheckpointsPanel extends LitElement {
     if (typeof name === 'string' && (await this.trainer.value?.renameCheckpoint(m.id, name))) this.renaming = null;
   }
 
-  private async remove(m: CheckpointManifest) {
+  private async deleteConfirmed(m: CheckpointManifest) {
     this.confirming = null;
     await this.trainer.value?.deleteCheckpoint(m.id);
   }

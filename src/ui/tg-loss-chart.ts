@@ -66,7 +66,7 @@ export class TgLossChart extends LitElement {
   private createPlots(): void {
     const style = getComputedStyle(this);
     const v = (name: string) => style.getPropertyValue(name).trim() || '#888';
-    const axis = (scale: string, side: 1 | 3 = 3, values?: uPlot.Axis['values']): uPlot.Axis => ({
+    const axis = (scale: string, side: 0 | 1 | 2 | 3 = 3, values?: uPlot.Axis['values']): uPlot.Axis => ({
       scale, side, stroke: v('--tg-muted'), grid: { stroke: v('--tg-border'), width: 1 }, ticks: { stroke: v('--tg-border') }, values, size: 56,
     });
     const width = this.lossHost.clientWidth || 600;

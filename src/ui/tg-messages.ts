@@ -15,6 +15,7 @@ export class TgMessages extends LitElement {
     li ul { display: block; margin: 0.3rem 0 0 1.1rem; list-style: disc; }
     li li { display: list-item; border: 0; padding: 0; background: none; }
     button { min-height: 1.9rem; padding: 0.1rem 0.6rem; flex: none; }
+    [role='alert']:not(:empty) + [role='status'] > ul { margin-top: 0.5rem; }
   `];
 
   @property({ attribute: false }) messages: AppMessage[] = [];

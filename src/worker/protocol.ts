@@ -19,4 +19,4 @@ export interface JobProgress { done: number; total: number }
 
 export interface StorageInfo { usage: number; quota: number }
 
-export interface CorpusInfo { preview: string; chars: number }
+export interface CorpusInfo { preview: string; chars: number; distinctChars: number }

@@ -158,7 +158,7 @@ const api = {
   corpusInfo(): CorpusInfo {
     if (!corpus) {
       const text = generateCorpus();
-      corpus = { preview: text.slice(0, PREVIEW_CHARS), chars: text.length };
+      corpus = { preview: text.slice(0, PREVIEW_CHARS), chars: text.length, distinctChars: new Set(text).size };
     }
     return corpus;
   },

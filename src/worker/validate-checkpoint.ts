@@ -7,6 +7,7 @@ export const MAX_IMPORT_BYTES = 2 ** 31 - 1;
 
 export interface CheckpointInfo {
   step: number;
+  /** The stage that wrote it ('' when unknown). */
   stage: string;
   /** One line about the model, shown in the checkpoints list. */
   summary: string;
@@ -15,5 +16,5 @@ export interface CheckpointInfo {
 export function validateCheckpointBytes(bytes: Uint8Array): CheckpointInfo {
   if (bytes.byteLength === 0) throw new Error('The file is empty, so it cannot be a checkpoint.');
   if (bytes.byteLength > MAX_IMPORT_BYTES) throw new Error('The file is larger than 2 GiB, more than a browser can import.');
-  return { step: 0, stage: 'imported', summary: 'imported file; its contents are checked when it is loaded' };
+  return { step: 0, stage: '', summary: 'Contents are checked when it is loaded.' };
 }

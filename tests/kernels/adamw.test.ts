@@ -28,27 +28,26 @@ describe('adamw', () => {
     it(`matches the float64 reference over 4 steps, len=${len}, maxNorm=${maxNorm}`, async () => {
       const gpu = await testGpu();
       const rng = new Rng(len);
-      let p = Float64Array.from(rng.floats(len)), m = new Float64Array(len), v = new Float64Array(len);
+      const p = Float64Array.from(rng.floats(len)), m = new Float64Array(len), v = new Float64Array(len);
       const P = gpu.upload(new Float32Array(p)), M = gpu.upload(new Float32Array(len)), Vb = gpu.upload(new Float32Array(len));
       const G = gpu.upload(new Float32Array(len)), NORM = gpu.upload(new Float32Array(1));
+      const groups = [{ offset: dOff, n: dN, weightDecay: 0.1 }, { offset: nOff, n: nN, weightDecay: 0 }];
       let clipped = false;
       for (let step = 1; step <= 4; step++) {
-        // Only the two ranges are parameters: elements outside them (none here) would stay put.
         const g = rng.normals(len, 0.05 * step);
         const lr = 1e-2 / step; // a schedule: lr changes every step
         gpu.write(G, g);
         const enc = gpu.encoder('adamw-test');
         globalNorm(gpu, enc, { x: G, n: len, out: NORM });
-        adamw(gpu, enc, { param: P, grad: G, m: M, v: Vb, n: dN, offset: dOff, lr, ...hyper, weightDecay: 0.1, step, gradNorm: NORM, maxNorm });
-        adamw(gpu, enc, { param: P, grad: G, m: M, v: Vb, n: nN, offset: nOff, lr, ...hyper, weightDecay: 0, step, gradNorm: NORM, maxNorm });
+        for (const grp of groups) adamw(gpu, enc, { param: P, grad: G, m: M, v: Vb, ...grp, lr, ...hyper, step, gradNorm: NORM, maxNorm });
         enc.submit();
         const norm = globalNormRef([g]);
         clipped ||= maxNorm > 0 && norm > maxNorm;
-        const h = { lr, ...hyper, step, gradNorm: norm, maxNorm };
-        const next = [adamwRef(p.subarray(dOff, dOff + dN), g.subarray(dOff, dOff + dN), m.subarray(dOff, dOff + dN), v.subarray(dOff, dOff + dN), { ...h, weightDecay: 0.1 }),
-          adamwRef(p.subarray(nOff, nOff + nN), g.subarray(nOff, nOff + nN), m.subarray(nOff, nOff + nN), v.subarray(nOff, nOff + nN), { ...h, weightDecay: 0 })];
-        p = Float64Array.from(p); m = Float64Array.from(m); v = Float64Array.from(v);
-        for (const [k, off] of [[0, dOff], [1, nOff]]) { p.set(next[k].param, off); m.set(next[k].m, off); v.set(next[k].v, off); }
+        for (const { offset, n, weightDecay } of groups) {
+          const r = (a: Float64Array | Float32Array) => a.subarray(offset, offset + n);
+          const next = adamwRef(r(p), r(g), r(m), r(v), { lr, ...hyper, weightDecay, step, gradNorm: norm, maxNorm });
+          p.set(next.param, offset); m.set(next.m, offset); v.set(next.v, offset);
+        }
       }
       expect(clipped, 'clipping should be active exactly when maxNorm is small').toBe(maxNorm === 1.0);
       expectAllClose(await gpu.readF32(P, len), p, { ...P_TOL, name: 'param' });

@@ -53,6 +53,19 @@ describe('embedding', () => {
     });
   }
 
+  it('forward adds the rows of wpe at t + posOffset (KV-cache decoding)', async () => {
+    const gpu = await testGpu();
+    const B = 1, T = 3, C = 29, V = 13, Tmax = 40, posOffset = 35;
+    const rng = new Rng(35);
+    const tokens = makeTokens(rng, B * T, V), wte = rng.floats(V * C), wpe = rng.floats(Tmax * C);
+    const TOK = gpu.upload(tokens), WTE = gpu.upload(wte), WPE = gpu.upload(wpe), OUT = gpu.buffer(B * T * C * 4);
+    const enc = gpu.encoder('embedding-offset');
+    embeddingForward(gpu, enc, { tokens: TOK, wte: WTE, wpe: WPE, out: OUT, B, T, C, posOffset });
+    enc.submit();
+    expectAllClose(await gpu.readF32(OUT, B * T * C), embeddingForwardRef(tokens, wte, wpe, B, T, C, posOffset), { ...FWD_TOL, name: 'out' });
+    gpu.release(TOK, WTE, WPE, OUT);
+  });
+
   it('backward is deterministic: two runs are bit-identical (every token the same, B·T = 777)', async () => {
     const gpu = await testGpu();
     const B = 3, T = 259, C = 67, V = 5;

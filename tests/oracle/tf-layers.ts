@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 /** y = x·Wᵀ + b with W (out, in) in PyTorch layout. x (N, in) → (N, out). */
 export function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor | undefined): tf.Tensor2D {
   const y = tf.matMul(x, w as tf.Tensor2D, false, true);
-  return b ? tf.add(y, b) : y;
+  return (b ? tf.add(y, b) : y) as tf.Tensor2D;
 }
 
 /** LayerNorm over the last axis with biased variance (as PyTorch). x (..., C). */
@@ -65,7 +65,7 @@ export function rope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D): tf.Ten
   const [x1, x2] = tf.split(x, 2, 3);
   const r1 = tf.sub(tf.mul(x1, cos), tf.mul(x2, sin));
   const r2 = tf.add(tf.mul(x1, sin), tf.mul(x2, cos));
-  return tf.concat([r1, r2], 3);
+  return tf.concat([r1, r2], 3) as tf.Tensor4D;
 }
 
 /** Additive causal mask (T, T): 0 where key ≤ query, −1e9 above the diagonal (exp underflows to 0). */

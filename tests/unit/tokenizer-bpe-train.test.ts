@@ -52,6 +52,16 @@ describe('trainBpe', () => {
     expect(mergePairs(t)).toEqual(referenceMerges(text, 250));
   });
 
+  it('learns exactly the merges of a from-scratch recount on runs of repeated symbols', async () => {
+    const runs = ['aaaa', 'aaa', 'aaaaaaa', 'abababab', 'ababa', 'aab', 'abab', ' '.repeat(9), '\n\n\n', '🙂🙂🙂', 'ééé'].join(' ').repeat(3) + ' bbbbbb';
+    // After (a, b) merges, (b, a) ties with (Ġz, b) at 8 and must win on ids; a miscounted (b, a) would lose.
+    const abab = Array(10).fill('ababab').join(' ') + ' zba'.repeat(8);
+    for (const text of [runs, abab]) {
+      const t = await trainBpe(text, { vocabSize: 256 + 40 });
+      expect(mergePairs(t)).toEqual(referenceMerges(text, 40));
+    }
+  });
+
   it('is deterministic', async () => {
     const text = generateCorpus(3, 30_000);
     const a = await trainBpe(text, { vocabSize: 600 });

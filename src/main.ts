@@ -1,0 +1,19 @@
+/// <reference types="vite-plugin-pwa/vanillajs" />
+// Entry point: defines the UI and registers the service worker that makes TabGPT work offline.
+// Updates are offered, never forced: registerType 'prompt' keeps a new version waiting until the
+// user presses "Reload to update" (disabled while a run is going), so no run is ever cut short.
+import { registerSW } from 'virtual:pwa-register';
+import './ui/tg-app';
+
+const app = document.querySelector('tg-app');
+if (app) {
+  const update = registerSW({
+    immediate: true,
+    onNeedRefresh() { app.updateReady = true; },
+    onOfflineReady() { app.offlineReady(); },
+    onRegisterError(e: unknown) {
+      app.trainer.messages.error(`Offline support is unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    },
+  });
+  app.applyUpdate = () => { void update(true); };
+}

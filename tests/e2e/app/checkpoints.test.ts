@@ -1,0 +1,120 @@
+// The checkpoint store in the built app, on real IndexedDB: import → reload → export gives the
+// same bytes; rename and delete persist; a torn write (chunks without a manifest, as a closed tab
+// leaves them) is never listed and is collected; a write over the quota fails with a clear
+// message and leaves the earlier checkpoint intact and loadable.
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { messages, screenshot, useBrowser, waitForApp } from './harness';
+
+const b = useBrowser();
+const DB = 'tabgpt-checkpoints';
+
+function bytesOf(n: number, seed: number): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; out[i] = x & 0xff; }
+  return out;
+}
+
+const names = (page: Page) => page.locator('tg-checkpoints-panel li .name').allTextContents();
+
+async function importFile(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.locator('tg-checkpoints-panel input[name=import]').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+}
+
+async function exportBytes(page: Page, name: string): Promise<Buffer> {
+  const item = page.locator('tg-checkpoints-panel li', { has: page.locator('.name', { hasText: name }) });
+  const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Export' }).click()]);
+  return readFile((await download.path())!);
+}
+
+/** Raw IndexedDB contents, read without the app's code: manifest ids and chunk keys. */
+function rawStore(page: Page): Promise<{ manifests: string[]; chunks: [string, number][] }> {
+  return page.evaluate((db) => new Promise((resolve, reject) => {
+    const req = indexedDB.open(db);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const tx = req.result.transaction(['manifests', 'chunks']);
+      const m = tx.objectStore('manifests').getAllKeys();
+      const c = tx.objectStore('chunks').getAllKeys();
+      tx.oncomplete = () => { req.result.close(); resolve({ manifests: m.result as string[], chunks: c.result as [string, number][] }); };
+    };
+  }), DB);
+}
+
+test('import, reload, export, rename and delete round-trip through IndexedDB', async () => {
+  const { page, pageErrors } = await b.open();
+  await page.goto(b.baseUrl);
+  await waitForApp(page);
+  const original = bytesOf(300_000, 7);
+  await importFile(page, 'my-model.safetensors', original);
+  await expect.poll(() => names(page)).toEqual(['my-model']);
+  await page.reload();
+  await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(['my-model']);
+  expect((await exportBytes(page, 'my-model')).equals(original)).toBe(true);
+  await screenshot(page, 'checkpoints');
+
+  const item = page.locator('tg-checkpoints-panel li');
+  await item.getByRole('button', { name: 'Rename' }).click();
+  await page.locator('tg-checkpoints-panel input[name=name]').fill('renamed model');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => names(page)).toEqual(['renamed model']);
+  await page.reload();
+  await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(['renamed model']);
+
+  await item.getByRole('button', { name: 'Delete' }).click();
+  await page.locator('tg-checkpoints-panel').getByRole('group', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete' }).click();
+  await page.locator('[data-testid=no-checkpoints]').waitFor();
+  await page.reload();
+  await page.locator('[data-testid=no-checkpoints]').waitFor({ timeout: 20_000 });
+  expect(await rawStore(page)).toEqual({ manifests: [], chunks: [] });
+  expect(pageErrors).toEqual([]);
+});
+
+test('a torn write is never listed and its chunks are collected on the next open', async () => {
+  const { page, pageErrors } = await b.open();
+  await page.goto(b.baseUrl);
+  await waitForApp(page);
+  await importFile(page, 'good.safetensors', bytesOf(1000, 3));
+  await expect.poll(() => names(page)).toEqual(['good']);
+  // What a tab closed mid-save leaves behind: chunks whose manifest was never written.
+  await page.evaluate((db) => new Promise<void>((resolve, reject) => {
+    const req = indexedDB.open(db);
+    req.onsuccess = () => {
+      const tx = req.result.transaction('chunks', 'readwrite');
+      for (let i = 0; i < 2; i++) tx.objectStore('chunks').put({ id: 'torn-write', index: i, bytes: new Uint8Array(5000) });
+      tx.oncomplete = () => { req.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), DB);
+  expect((await rawStore(page)).chunks.filter(([id]) => id === 'torn-write')).toHaveLength(2);
+  await page.reload();
+  await waitForApp(page);
+  await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(['good']);
+  await expect.poll(async () => (await rawStore(page)).chunks.filter(([id]) => id === 'torn-write').length).toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a save over the storage quota fails clearly and keeps the earlier checkpoint', async () => {
+  const { context, page, pageErrors } = await b.open();
+  // A tiny quota, set before the page opens its database (Chromium applies an override to
+  // connections opened after it): room for the app's own files and one small checkpoint.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(b.baseUrl).origin, quotaSize: 3 * 1024 * 1024 });
+  await page.goto(b.baseUrl);
+  await waitForApp(page);
+  const first = bytesOf(256 * 1024, 11);
+  await importFile(page, 'first.safetensors', first);
+  await expect.poll(() => names(page)).toEqual(['first']);
+
+  await importFile(page, 'too-big.safetensors', bytesOf(4 * 1024 * 1024, 12));
+  await expect.poll(() => page.locator('[data-testid=import-error]').textContent(), { timeout: 20_000 }).toMatch(/Not enough browser storage.*earlier checkpoints are untouched/);
+  await screenshot(page, 'checkpoints-quota-error');
+  expect(await names(page)).toEqual(['first']);
+  const raw = await rawStore(page);
+  expect(raw.chunks.every(([id]) => raw.manifests.includes(id))).toBe(true);
+  expect((await exportBytes(page, 'first')).equals(first)).toBe(true);
+  expect(await messages(page, 'error')).toBe('');
+  expect(pageErrors).toEqual([]);
+});

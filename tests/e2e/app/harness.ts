@@ -1,0 +1,50 @@
+// Shared setup for the app tests: one Chromium per test file, a fresh context per test (its
+// own IndexedDB, service worker and cache), page errors collected so a test can assert none,
+// and screenshots saved under test-results/e2e/ as artifacts.
+import { mkdirSync } from 'node:fs';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
+
+export const SCREENSHOTS = 'test-results/e2e';
+
+export interface Session { context: BrowserContext; page: Page; pageErrors: string[] }
+
+export function useBrowser(): { browser(): Browser; open(options?: BrowserContextOptions): Promise<Session>; baseUrl: string } {
+  let browser: Browser | null = null;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+  });
+  return {
+    baseUrl: inject('baseUrl'),
+    browser: () => browser!,
+    async open(options = {}) {
+      const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+      contexts.push(context);
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      return { context, page, pageErrors };
+    },
+  };
+}
+
+/** Waits until the app has asked for a GPU and shows the answer (adapter or error). */
+export async function waitForApp(page: Page): Promise<void> {
+  await page.locator('[data-testid=adapter-description], [data-testid=gpu-error]').first().waitFor({ timeout: 30_000 });
+}
+
+/** Text of all visible messages of one kind ('error' or 'notice'). */
+export async function messages(page: Page, kind: 'error' | 'notice'): Promise<string> {
+  return (await page.locator(`tg-messages li[data-kind=${kind}]`).allTextContents()).join('\n');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,68 @@
+// Installable and offline: after one visit the service worker has precached the whole app, so
+// with the network gone a reload still starts TabGPT (page, worker, GPU check) from the cache.
+// A new version waits for the user: it is offered, and applied only when they press Reload.
+import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { preview } from 'vite';
+import { expect, test } from 'vitest';
+import { messages, screenshot, useBrowser, waitForApp } from './harness';
+
+const b = useBrowser();
+
+test('after the first visit the app loads offline from the service worker', async () => {
+  const { context, page, pageErrors } = await b.open();
+  await page.goto(b.baseUrl);
+  await waitForApp(page);
+  const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
+  expect(scope).toBe(b.baseUrl);
+  await expect.poll(() => messages(page, 'notice')).toMatch(/works offline/);
+
+  const manifest = await page.evaluate(async () => {
+    const href = document.querySelector<HTMLLinkElement>('link[rel=manifest]')!.href;
+    return (await fetch(href)).json() as Promise<{ name: string; display: string; icons: { src: string; sizes: string }[] }>;
+  });
+  expect(manifest).toMatchObject({ name: 'TabGPT', display: 'standalone' });
+  expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+
+  await context.setOffline(true);
+  await page.reload();
+  await waitForApp(page);
+  expect(await page.locator('[data-testid=adapter-description]').textContent()).toMatch(/swiftshader/i);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // The network really is gone: a URL outside the worker's scope cannot be fetched.
+  expect(await page.evaluate(() => fetch(`${location.origin}/outside-scope`).then(() => 'online', () => 'offline'))).toBe('offline');
+  await screenshot(page, 'offline-reload');
+  expect(pageErrors).toEqual([]);
+});
+
+test('a new version is offered with a prompt and the page does not reload by itself', async () => {
+  // A private copy of the build, so this test can publish a "new version" without touching dist/.
+  const root = await mkdtemp(join(tmpdir(), 'tabgpt-update-'));
+  await cp('dist', join(root, 'dist'), { recursive: true });
+  const server = await preview({ configFile: false, root, base: '/app/', logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
+  try {
+    const url = server.resolvedUrls!.local[0];
+    const { page, pageErrors } = await b.open();
+    await page.goto(url);
+    await waitForApp(page);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+
+    await appendFile(join(root, 'dist', 'sw.js'), '\n// a new version\n');
+    await page.evaluate(async () => { await (await navigator.serviceWorker.ready).update(); });
+    await page.locator('[data-testid=update-banner]').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await screenshot(page, 'update-offered');
+
+    await page.locator('[data-testid=update-banner] button').click();
+    await page.waitForFunction(() => !(window as unknown as { stayed?: boolean }).stayed, undefined, { timeout: 30_000 });
+    await waitForApp(page);
+    expect(await page.locator('[data-testid=update-banner]').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    await rm(root, { recursive: true, force: true });
+  }
+});
