@@ -5,7 +5,8 @@
 // Scores are in base 2 (q pre-multiplied by scale·log2(e), lse by log2(e)), as in the forward.
 // Bindings: @0 params, @1 qkv (B, T, (nHead + 2·nKvHead)·hd) as vec4, @2 out (B, T, nHead·hd) as vec4,
 //           @3 lse (B, nHead, T), @4 dout (B, T, nHead·hd) as vec4, @5 dqkv (like qkv) as vec4
-// Overrides: HD4 = hd / 4 (≤ 32), BR = query rows per workgroup (one thread each), BC = keys per tile.
+// Overrides: HD4 = hd / 4 (≤ 32), BR = query rows per workgroup (one thread each), BC = keys per tile
+//            (a multiple of 4). Keys are processed in blocks of 4, as in the forward.
 // Dispatch: B·nHead·ceil(T / BR) workgroups of BR threads, split 2-D; linear group
 //           g = wid.x + wid.y·nwg.x → (b, h, query tile), latest (heaviest) tiles first.
 struct Params { B: u32, T: u32, nHead: u32, nKvHead: u32, scaleLog2: f32, scale: f32 }
@@ -40,6 +41,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let t = q0 + lid;
   let inRange = t < p.T;
   // Threads past the end still load tiles and meet the barriers; they read a valid row and write nothing.
+  // Keys past T are stored as zeros, so the masked tail of the last block multiplies zeros, not leftovers.
   let tc = min(t, p.T - 1u);
   let qBase = (b * p.T + tc) * row4 + h * HD4;
   let oBase = (b * p.T + tc) * p.nHead * HD4 + h * HD4;
@@ -63,23 +65,34 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
     for (var i = lid; i < BC * HD4; i += BR) {
       let j = k0 + i / HD4;
       let d = i % HD4;
+      var kv = vec4f(0.0);
+      var vv = vec4f(0.0);
       if (j < p.T) {
-        sK[i] = qkv[kBase + j * row4 + d];
-        sV[i] = qkv[vBase + j * row4 + d];
+        kv = qkv[kBase + j * row4 + d];
+        vv = qkv[vBase + j * row4 + d];
       }
+      sK[i] = kv;
+      sV[i] = vv;
     }
     workgroupBarrier();
     if (inRange && t >= k0) {
       let n = min(BC, t - k0 + 1u);
-      for (var c = 0u; c < n; c++) {
-        var s = 0.0;
-        var dp = 0.0;
+      for (var cb = 0u; cb < (n + 3u) / 4u; cb++) {
+        let c = cb * 4u * HD4;
+        var s = vec4f(0.0);
+        var dp = vec4f(0.0);
         for (var d = 0u; d < HD4; d++) {
-          s += dot(q[d], sK[c * HD4 + d]);
-          dp += dot(dO[d], sV[c * HD4 + d]);
+          let qd = q[d];
+          let od = dO[d];
+          s += vec4f(dot(qd, sK[c + d]), dot(qd, sK[c + HD4 + d]), dot(qd, sK[c + 2u * HD4 + d]), dot(qd, sK[c + 3u * HD4 + d]));
+          dp += vec4f(dot(od, sV[c + d]), dot(od, sV[c + HD4 + d]), dot(od, sV[c + 2u * HD4 + d]), dot(od, sV[c + 3u * HD4 + d]));
         }
-        let ds = exp2(s - lse2) * (dp - D);
-        for (var d = 0u; d < HD4; d++) { dq[d] += ds * sK[c * HD4 + d]; }
+        // Keys past t (the rest of the last block of 4) get probability 0.
+        let pr = select(exp2(s - lse2), vec4f(0.0), cb * 4u + vec4u(0u, 1u, 2u, 3u) >= vec4u(n));
+        let ds = pr * (dp - D);
+        for (var d = 0u; d < HD4; d++) {
+          dq[d] += ds.x * sK[c + d] + ds.y * sK[c + HD4 + d] + ds.z * sK[c + 2u * HD4 + d] + ds.w * sK[c + 3u * HD4 + d];
+        }
       }
     }
     workgroupBarrier();

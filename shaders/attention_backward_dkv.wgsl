@@ -8,7 +8,8 @@
 // Scores are in base 2 (k pre-multiplied by scale·log2(e), lse by log2(e)), as in the forward.
 // Bindings: @0 params, @1 qkv (B, T, (nHead + 2·nKvHead)·hd) as vec4, @2 out (B, T, nHead·hd) as vec4,
 //           @3 lse (B, nHead, T), @4 dout (B, T, nHead·hd) as vec4, @5 dqkv (like qkv) as vec4
-// Overrides: HD4 = hd / 4 (≤ 32), BK = keys per workgroup (one thread each), BQ = query rows per tile.
+// Overrides: HD4 = hd / 4 (≤ 32), BK = keys per workgroup (one thread each), BQ = query rows per tile
+//            (a multiple of 4). Query rows are processed in blocks of 4, as keys are in the forward.
 // Dispatch: B·nKvHead·ceil(T / BK) workgroups of BK threads, split 2-D; linear group
 //           g = wid.x + wid.y·nwg.x → (b, kv head, key tile), earliest (heaviest) tiles first.
 struct Params { B: u32, T: u32, nHead: u32, nKvHead: u32, scaleLog2: f32, scale: f32 }
@@ -46,6 +47,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let j = k0 + lid;
   let inRange = j < p.T;
   // Threads past the end still load tiles and meet the barriers; they read a valid row and write nothing.
+  // Rows past T are stored as zeros, so the masked tail of the last block multiplies zeros, not leftovers.
   let kBase = (b * p.T + min(j, p.T - 1u)) * row4 + (p.nHead + kvh) * HD4;
   let vBase = kBase + p.nKvHead * HD4;
 
@@ -69,35 +71,49 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
       for (var i = lid; i < BQ * HD4; i += BK) {
         let t = q0 + i / HD4;
         let d = i % HD4;
+        var qv = vec4f(0.0);
+        var ov = vec4f(0.0);
         if (t < p.T) {
-          sQ[i] = qkv[qBase + t * row4 + d];
-          sdO[i] = dout[oBase + t * oRow4 + d];
+          qv = qkv[qBase + t * row4 + d];
+          ov = dout[oBase + t * oRow4 + d];
         }
+        sQ[i] = qv;
+        sdO[i] = ov;
       }
       for (var r = lid; r < BQ; r += BK) {
         let t = q0 + r;
+        var D = 0.0;
+        var L = 0.0;
         if (t < p.T) {
-          var D = 0.0;
           for (var d = 0u; d < HD4; d++) { D += dot(dout[oBase + t * oRow4 + d], out[oBase + t * oRow4 + d]); }
-          sD[r] = D;
-          sL[r] = lse[lBase + t] * LOG2E;
+          L = lse[lBase + t] * LOG2E;
         }
+        sD[r] = D;
+        sL[r] = L;
       }
       workgroupBarrier();
-      if (inRange) {
+      if (inRange && j < q0 + BQ) {
+        // Rows in blocks of 4 from the block holding row j; rows before j or past T get probability 0.
+        let r0 = select(0u, (j - q0) / 4u * 4u, j > q0);
         let rEnd = min(BQ, p.T - q0);
-        for (var r = select(0u, j - q0, j > q0); r < rEnd; r++) {
-          var s = 0.0;
-          var dp = 0.0;
+        for (var r = r0; r < rEnd; r += 4u) {
+          let c = r * HD4;
+          var s = vec4f(0.0);
+          var dp = vec4f(0.0);
           for (var d = 0u; d < HD4; d++) {
-            s += dot(sQ[r * HD4 + d], k[d]);
-            dp += dot(sdO[r * HD4 + d], v[d]);
+            let kd = k[d];
+            let vd = v[d];
+            s += vec4f(dot(kd, sQ[c + d]), dot(kd, sQ[c + HD4 + d]), dot(kd, sQ[c + 2u * HD4 + d]), dot(kd, sQ[c + 3u * HD4 + d]));
+            dp += vec4f(dot(vd, sdO[c + d]), dot(vd, sdO[c + HD4 + d]), dot(vd, sdO[c + 2u * HD4 + d]), dot(vd, sdO[c + 3u * HD4 + d]));
           }
-          let pr = exp2(s - sL[r]);
-          let ds = pr * (dp - sD[r]);
+          let t = q0 + r + vec4u(0u, 1u, 2u, 3u);
+          let L = vec4f(sL[r], sL[r + 1u], sL[r + 2u], sL[r + 3u]);
+          let D = vec4f(sD[r], sD[r + 1u], sD[r + 2u], sD[r + 3u]);
+          let pr = select(exp2(s - L), vec4f(0.0), (t < vec4u(j)) | (t >= vec4u(p.T)));
+          let ds = pr * (dp - D);
           for (var d = 0u; d < HD4; d++) {
-            dv[d] += pr * sdO[r * HD4 + d];
-            dk[d] += ds * sQ[r * HD4 + d];
+            dv[d] += pr.x * sdO[c + d] + pr.y * sdO[c + HD4 + d] + pr.z * sdO[c + 2u * HD4 + d] + pr.w * sdO[c + 3u * HD4 + d];
+            dk[d] += ds.x * sQ[c + d] + ds.y * sQ[c + HD4 + d] + ds.z * sQ[c + 2u * HD4 + d] + ds.w * sQ[c + 3u * HD4 + d];
           }
         }
       }

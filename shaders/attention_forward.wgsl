@@ -43,7 +43,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   let t = q0 + lid;
   let inRange = t < p.T;
   // Threads past the end still load tiles and meet the barriers; they read a valid row and write nothing.
-  // Keys past the end are stored as zeros: they get probability 0, and 0 · (stale data) could be NaN.
+  // Keys past T are stored as zeros, so the masked tail of the last block multiplies zeros, not leftovers.
   let qBase = (b * p.T + min(t, p.T - 1u)) * row4 + h * HD4;
   let kBase = b * p.T * row4 + (p.nHead + kvh) * HD4;
   let vBase = kBase + p.nKvHead * HD4;

@@ -15,5 +15,10 @@ if (app) {
       app.trainer.messages.error(`Offline support is unavailable: ${e instanceof Error ? e.message : String(e)}`);
     },
   });
-  app.applyUpdate = () => { void update(true); };
+  app.applyUpdate = () => {
+    // The plugin reloads only when the page was already controlled at startup; on a first visit
+    // the new worker takes over silently, so reload here too once it does (the user asked to).
+    navigator.serviceWorker?.addEventListener('controllerchange', () => location.reload(), { once: true });
+    void update(true);
+  };
 }

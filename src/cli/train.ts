@@ -1,87 +1,36 @@
 // Headless trainer: the same engine as the app, in Node on the `webgpu` package (Dawn).
-//   npm run train -- --preset tiny --steps 300 --out run.safetensors
-//   npm run train -- --from run.safetensors --steps 600
-// With no --data it trains on the built-in corpus and finishes by printing a sample.
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+//   npm run train -- [--stage pretrain|sft|reward|rl] [options]   (npm run train -- --help)
 import { parseArgs, helpText, type ArgSpec } from './args';
 import { createNodeGpu, type NodeAdapter } from '../gpu/node';
-import { presetConfig, LLAMA_STYLE } from '../model/config';
-import { countParams } from '../model/params';
-import { PretrainRun, type Progress } from '../train/pretrain';
-import { generateCorpus } from '../data/corpus';
-import { CharTokenizer, ByteTokenizer, type Tokenizer } from '../tokenizer';
+import type { CliStage } from './stage';
+import { STAGES } from './stages';
 
-const SPEC = {
-  preset: { kind: 'string', help: 'model preset: tiny | small | gpt2 (default tiny)' },
-  llama: { kind: 'flag', help: 'Llama style: RMSNorm, RoPE, SwiGLU, no biases' },
-  data: { kind: 'string', help: 'a UTF-8 text file (default: the built-in corpus)' },
-  tokenizer: { kind: 'string', help: 'char | byte (default char, built from the data)' },
-  steps: { kind: 'number', help: 'total optimizer steps (default 300)' },
-  batch: { kind: 'number', help: 'sequences per micro-batch (default 8)' },
-  seq: { kind: 'number', help: 'sequence length (default: the context length)' },
-  accum: { kind: 'number', help: 'gradient accumulation steps (default 1)' },
-  lr: { kind: 'number', help: 'peak learning rate (default 3e-3)' },
-  'eval-every': { kind: 'number', help: 'evaluate every N steps (default 100)' },
-  seed: { kind: 'number', help: 'random seed (default 1337)' },
-  out: { kind: 'string', help: 'write a checkpoint here at the end' },
-  from: { kind: 'string', help: 'continue from this checkpoint' },
-  prompt: { kind: 'string', help: 'prompt for the final sample' },
-  'sample-tokens': { kind: 'number', help: 'length of the final sample (default 200)' },
+const COMMON = {
+  stage: { kind: 'string', help: `training stage: ${STAGES.map((s) => s.name).join(' | ')} (default pretrain)` },
   adapter: { kind: 'string', help: 'swiftshader | llvmpipe | default (Node WebGPU adapter)' },
   help: { kind: 'flag', help: 'show this help' },
 } satisfies ArgSpec;
 
-function bar(p: Progress): string {
-  const width = 24, filled = Math.round((p.step / p.totalSteps) * width);
-  const eta = Number.isFinite(p.etaSec) ? `${Math.round(p.etaSec)}s` : '?';
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}`
-    + (p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : '') + ` lr ${p.lr.toExponential(2)} ${Math.round(p.tokensPerSec)} tok/s eta ${eta}`;
+function usage(): string {
+  return [`Usage: npm run train -- [--stage NAME] [options]\n\nCommon options:\n${helpText(COMMON)}`,
+    ...STAGES.map((s: CliStage) => `\n--stage ${s.name}: ${s.summary}\n${helpText(s.options)}`)].join('\n');
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), SPEC);
-  if (args.help) { console.log(`Usage: npm run train -- [options]\n${helpText(SPEC)}`); return; }
-  const text = args.data ? readFileSync(args.data, 'utf8') : generateCorpus();
-  const settings = {
-    steps: args.steps, batchSize: args.batch, seqLen: args.seq, accumSteps: args.accum, lr: args.lr,
-    evalEvery: args['eval-every'], seed: args.seed,
-  };
+  const argv = process.argv.slice(2);
+  const stageIndex = argv.indexOf('--stage');
+  const stageName = stageIndex >= 0 ? argv[stageIndex + 1] : 'pretrain';
+  const stage = STAGES.find((s) => s.name === stageName);
+  if (argv.includes('--help')) { console.log(usage()); return; }
+  if (!stage) throw new Error(`Unknown stage "${stageName}". Stages: ${STAGES.map((s) => s.name).join(', ')}.`);
+  const args = parseArgs(argv, { ...COMMON, ...stage.options });
   const gpu = await createNodeGpu((args.adapter as NodeAdapter | undefined) ?? 'swiftshader');
   console.log(`adapter: ${gpu.info.description}`);
-  let run: PretrainRun;
-  if (args.from) {
-    run = PretrainRun.fromCheckpoint(gpu, new Uint8Array(readFileSync(args.from)), { text, settings });
-    console.log(`continuing ${args.from} at step ${run.step}`);
-  } else {
-    const tokenizer: Tokenizer = args.tokenizer === 'byte' ? new ByteTokenizer() : CharTokenizer.fromCorpus(text);
-    const base = presetConfig(args.preset ?? 'tiny', args.llama ? { ...LLAMA_STYLE, nKvHead: 2 } : {});
-    const config = { ...base, vocabSize: tokenizer.vocabSize };
-    const tokens = Int32Array.from(tokenizer.encode(text));
-    run = PretrainRun.create(gpu, { config, tokenizer, tokens, settings });
-    console.log(`model: ${args.preset ?? 'tiny'} ${(countParams(run.config) / 1e6).toFixed(2)}M parameters, vocabulary ${config.vocabSize}, ${tokens.length} tokens`);
+  try {
+    await stage.run(args as Record<string, string | number | boolean | undefined>, gpu);
+  } finally {
+    gpu.destroy();
   }
-  const interactive = process.stderr.isTTY;
-  let lastLine = 0;
-  await run.run({
-    onProgress: (p) => {
-      if (interactive) process.stderr.write(`\r${bar(p)}   `);
-      if (!interactive || p.step - lastLine >= 50 || p.step === p.totalSteps) { lastLine = p.step; console.log(`${interactive ? '\n' : ''}${bar(p)}`); }
-    },
-  });
-  if (run.lastValLoss === undefined) await run.evaluate();
-  console.log(`\nfinal: step ${run.step}, validation loss ${run.lastValLoss?.toFixed(4)}${run.skipped ? `, ${run.skipped} steps skipped (non-finite gradients)` : ''}`);
-  if (args.out) {
-    const bytes = await run.checkpoint();
-    writeFileSync(`${args.out}.tmp`, bytes);
-    renameSync(`${args.out}.tmp`, args.out); // never leave a half-written checkpoint under the real name
-    console.log(`checkpoint: ${args.out} (${(bytes.length / 1e6).toFixed(1)} MB)`);
-  }
-  const prompt = args.prompt ?? (args.data ? text.slice(0, 16) : 'Once there was');
-  console.log(`\nsample (prompt ${JSON.stringify(prompt)}):\n${prompt}`);
-  await run.sample({ prompt, maxTokens: args['sample-tokens'] ?? 200, temperature: 0.8, topK: 0, topP: 0.95, seed: 7 }, (t) => process.stdout.write(t));
-  process.stdout.write('\n');
-  run.destroy();
-  gpu.destroy();
 }
 
 main().catch((e) => {

@@ -42,9 +42,9 @@ const ROWS = 64;
 const TILE_BYTES = 16384;
 
 /** Rows of keys (forward, dq) or queries (dk, dv) per streamed tile: two tiles of hd floats each
- *  within TILE_BYTES, at most 64 (MAX_BC in the forward shader). */
+ *  within TILE_BYTES, a multiple of 4 (blocks of 4), at most 64 (MAX_BC in the forward shader). */
 export function attentionTileRows(headDim: number): number {
-  return Math.min(64, Math.floor(TILE_BYTES / (2 * 4 * headDim)));
+  return Math.min(64, 4 * Math.floor(TILE_BYTES / (2 * 4 * headDim * 4)));
 }
 
 /** Throws an Error a person can act on when the shape is outside what the kernels handle. */

@@ -49,7 +49,7 @@ describe('scalar head on the final hidden state', () => {
     const values = await gpu.readF32(head.values, N);
     const loss = values.reduce((s, v, i) => s + v * coef[i], 0);
     expect(Math.abs(loss - ref.loss)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(ref.loss)));
-    const grads = { ...(await model.readGrads()), 'head.weight': await gpu.readF32(head.dWeight, C), 'head.bias': await gpu.readF32(head.dBias, 1) };
+    const grads: Record<string, Float32Array> = { ...(await model.readGrads()), 'head.weight': await gpu.readF32(head.dWeight, C), 'head.bias': await gpu.readF32(head.dBias, 1) };
     const scale = maxAbs(ref.grads);
     for (const name of Object.keys(ref.grads)) expectAllClose(grads[name], ref.grads[name], { atol: 1e-4 * scale, rtol: 1e-3, name: `d${name}` });
     head.destroy(); releaseActivations(gpu, acts); model.destroy(); gpu.release(tok, buckets);
