@@ -15,10 +15,11 @@ if (app) {
       app.trainer.messages.error(`Offline support is unavailable: ${e instanceof Error ? e.message : String(e)}`);
     },
   });
-  app.applyUpdate = () => {
-    // The plugin reloads only when the page was already controlled at startup; on a first visit
-    // the new worker takes over silently, so reload here too once it does (the user asked to).
-    navigator.serviceWorker?.addEventListener('controllerchange', () => location.reload(), { once: true });
-    void update(true);
+  app.applyUpdate = async () => {
+    // The plugin reloads only if this page was controlled when it started; a page from a first
+    // visit is not, so reload here once the waiting version is active (the user asked for it).
+    const waiting = (await navigator.serviceWorker?.getRegistration())?.waiting;
+    waiting?.addEventListener('statechange', () => { if (waiting.state === 'activated') location.reload(); });
+    await update(true);
   };
 }

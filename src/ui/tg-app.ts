@@ -45,7 +45,7 @@ export class TgApp extends LitElement {
   /** Set by main.ts when the service worker has a new version waiting. */
   @property({ type: Boolean }) updateReady = false;
   /** Set by main.ts: activates the waiting version and reloads (only ever on the user's click). */
-  @property({ attribute: false }) applyUpdate: (() => void) | null = null;
+  @property({ attribute: false }) applyUpdate: (() => Promise<void>) | null = null;
 
   @provide({ context: trainerContext }) trainer = new TrainerController(this);
   @state() private settings: Settings = defaultSettings();
@@ -86,7 +86,7 @@ export class TgApp extends LitElement {
       <main>
         ${this.updateReady ? html`<div class="banner row" role="status" data-testid="update-banner">
           <span>A new version of TabGPT is ready.</span>
-          <button class="primary" ?disabled=${t.busy} @click=${() => this.applyUpdate?.()}>Reload to update</button>
+          <button class="primary" ?disabled=${t.busy} @click=${() => void this.applyUpdate?.()}>Reload to update</button>
           ${t.busy ? html`<span class="muted">Finish or stop the run first; the page never reloads by itself.</span>` : nothing}
         </div>` : nothing}
         ${this.linkFallback ? html`<div class="banner linkbox" role="status">
