@@ -20,6 +20,7 @@ export default defineConfig({
             headless: true,
             provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } }),
             instances: [{ browser: 'chromium' }],
+            screenshotDirectory: 'test-results/browser-failures',
           },
         },
       },

@@ -112,13 +112,16 @@ export function makeRow(group: string, name: string, shape: string, flops: numbe
   };
 }
 
-/** Prints rows as an aligned text table (markdown-compatible). */
+/** Rows as an aligned text table (markdown-compatible). The CPU columns are process CPU time
+ *  (see BenchRow.oursCpuMs) and their ratio, a second, load-resistant view of the same comparison. */
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['group', 'name', 'shape', 'ours ms', '±%', 'ours GF/s', 'TF.js ms', '±%', 'TF.js GF/s', 'ours/TF.js', 'disp', 'subm'];
-  const f = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
+  const head = ['group', 'name', 'shape', 'ours ms', '±%', 'ours GF/s', 'TF.js ms', '±%', 'TF.js GF/s', 'ours/TF.js', 'cpu ms ours', 'cpu ms TF.js', 'cpu ratio', 'disp', 'subm'];
+  const f = (v: number | null | undefined, d: number) => (v === null || v === undefined ? '—' : v.toFixed(d));
+  const x = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}×`);
   const body = rows.map((r) => [
     r.group, r.name, r.shape, f(r.oursMs, 1), f(r.oursSpreadPct, 0), f(r.oursGflops, 2),
-    f(r.peerMs, 1), f(r.peerSpreadPct, 0), f(r.peerGflops, 2), r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    f(r.peerMs, 1), f(r.peerSpreadPct, 0), f(r.peerGflops, 2), x(r.ratio),
+    f(r.oursCpuMs, 0), f(r.peerCpuMs, 0), x(r.oursCpuMs && r.peerCpuMs ? r.peerCpuMs / r.oursCpuMs : null),
     String(r.dispatches), String(r.submits),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

@@ -1,26 +1,15 @@
 // Kernel benchmarks, ours vs TF.js, in one Node process on one adapter:
 //   node --import tsx --import ./scripts/register-raw.mjs bench/kernels.ts [--adapter llvmpipe] [--quick] [--only matmul|attention]
 // Prints a table and writes bench/results/kernels.json (kernels-<adapter>.json for a non-default adapter).
-import { existsSync } from 'node:fs';
 import { createNodeGpu, type NodeAdapter } from '../src/gpu/node';
-import type { Gpu } from '../src/gpu/gpu';
 import { printTable, writeResults, type BenchRow } from './common';
+import { benchAttention } from './attention';
 import { benchMatmul } from './matmul';
 import { initTfjs } from './tfjs';
-
-type GroupBench = (gpu: Gpu, quick: boolean) => Promise<BenchRow[]>;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** bench/attention.ts is written separately; it joins the run once it exists. */
-async function attentionBench(): Promise<GroupBench | null> {
-  const file = new URL('./attention.ts', import.meta.url);
-  if (!existsSync(file)) return null;
-  const mod = (await import(file.href)) as { benchAttention: GroupBench };
-  return mod.benchAttention;
 }
 
 async function main(): Promise<void> {
@@ -37,13 +26,8 @@ async function main(): Promise<void> {
     rows.push(...(await benchMatmul(gpu, quick)));
   }
   if (!only || only === 'attention') {
-    const attention = await attentionBench();
-    if (attention) {
-      console.log('attention:');
-      rows.push(...(await attention(gpu, quick)));
-    } else {
-      console.log('attention: bench/attention.ts not found, skipped');
-    }
+    console.log('attention:');
+    rows.push(...(await benchAttention(gpu, quick)));
   }
   printTable(rows, `ours vs TF.js ${peer.tf.version_core} on ${gpu.info.description}`);
   const name = adapter === 'swiftshader' ? 'kernels' : `kernels-${adapter}`;

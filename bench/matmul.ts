@@ -2,7 +2,7 @@
 // model at B=8 (B·T = 2048 rows), plus square 512 and 1024. Each row runs the same product on both
 // sides (same transposes), inputs already on the GPU, timed to queue completion.
 import type { Gpu } from '../src/gpu/gpu';
-import { matmul, type MatmulTile } from '../src/kernels/matmul';
+import { matmul, matmulVariant, type MatmulVariant } from '../src/kernels/matmul';
 import { Rng } from '../src/util/rng';
 import { makeRow, matmulFlops, measureGpu, type BenchRow, type TimingOpts } from './common';
 import { initTfjs, measureTfjs } from './tfjs';
@@ -42,25 +42,37 @@ export function matmulCases(quick: boolean): MatmulCase[] {
 const describeShape = (c: MatmulCase) =>
   `${c.transA ? `(${c.K}x${c.M})ᵀ` : `${c.M}x${c.K}`} · ${c.transB ? `(${c.N}x${c.K})ᵀ` : `${c.K}x${c.N}`}`;
 
-/** Runs every case on ours and on TF.js; `tile` benchmarks a non-default workgroup tile. */
-export async function benchMatmul(gpu: Gpu, quick: boolean, tile?: MatmulTile, timing: TimingOpts = {}): Promise<BenchRow[]> {
+/** Runs every case on our default kernel and on TF.js; with `alternative`, also times the kernel
+ *  matmul does not pick on this adapter (group 'matmul-alt', same TF.js time as its peer). */
+export async function benchMatmul(gpu: Gpu, quick: boolean, alternative = true, timing: TimingOpts = {}): Promise<BenchRow[]> {
   const peer = await initTfjs(gpu);
   const { tf } = peer;
+  const main = matmulVariant(gpu);
+  const other: MatmulVariant = main === 'regs' ? 'tiled' : 'regs';
   const rows: BenchRow[] = [];
+  const alt: BenchRow[] = [];
   const rng = new Rng(1);
   for (const c of matmulCases(quick)) {
     const { M, N, K, transA = false, transB = false } = c;
     const a = rng.floats(M * K), b = rng.floats(K * N);
     const [A, B, C] = [a, b, new Float32Array(M * N)].map((x) => gpu.upload(x));
-    const ours = await measureGpu(gpu, (enc) => matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, tile }), timing);
+    const run = (variant: MatmulVariant) => measureGpu(gpu, (enc) => matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, variant }), timing);
+    const ours = await run(main);
+    const second = alternative ? await run(other) : null;
     gpu.release(A, B, C);
     const ta = tf.tensor2d(a, transA ? [K, M] : [M, K]);
     const tb = tf.tensor2d(b, transB ? [N, K] : [K, N]);
     const theirs = await measureTfjs(peer, () => tf.matMul(ta, tb, transA, transB), timing);
     ta.dispose(); tb.dispose();
-    const row = makeRow('matmul', c.name, describeShape(c), matmulFlops(M, N, K), ours, theirs);
+    const row = makeRow('matmul', `${c.name}`, describeShape(c), matmulFlops(M, N, K), ours, theirs);
     rows.push(row);
-    console.log(`  ${c.name.padEnd(14)} ours ${row.oursMs.toFixed(1)} ms, TF.js ${theirs.medianMs.toFixed(1)} ms (${row.ratio!.toFixed(2)}×)`);
+    let line = `  ${c.name.padEnd(14)} ${main} ${row.oursMs.toFixed(1)} ms, TF.js ${theirs.medianMs.toFixed(1)} ms (${row.ratio!.toFixed(2)}×)`;
+    if (second) {
+      const r = makeRow('matmul-alt', `${c.name} (${other})`, describeShape(c), matmulFlops(M, N, K), second, theirs);
+      alt.push(r);
+      line += `; ${other} ${r.oursMs.toFixed(1)} ms (${r.ratio!.toFixed(2)}×)`;
+    }
+    console.log(line);
   }
-  return rows;
+  return [...rows, ...alt];
 }

@@ -16,10 +16,15 @@ if (app) {
     },
   });
   app.applyUpdate = async () => {
-    // The plugin reloads only if this page was controlled when it started; a page from a first
-    // visit is not, so reload here once the waiting version is active (the user asked for it).
+    // A page from a first visit is not controlled by the service worker, so a new version
+    // activates without waiting and the plugin does not reload: then a plain reload loads it.
+    // Otherwise reload once the waiting version is active (the plugin may reload first).
     const waiting = (await navigator.serviceWorker?.getRegistration())?.waiting;
-    waiting?.addEventListener('statechange', () => { if (waiting.state === 'activated') location.reload(); });
+    if (!waiting) {
+      location.reload();
+      return;
+    }
+    waiting.addEventListener('statechange', () => { if (waiting.state === 'activated') location.reload(); });
     await update(true);
   };
 }

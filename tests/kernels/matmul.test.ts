@@ -3,7 +3,7 @@ import { testGpu } from '../helpers/gpu';
 import { expectAllClose } from '../helpers/allclose';
 import { numericGrad, dot } from '../helpers/finite-diff';
 import { Rng } from '../../src/util/rng';
-import { matmul, linearForward, linearBackward } from '../../src/kernels/matmul';
+import { matmul, linearForward, linearBackward, type MatmulVariant } from '../../src/kernels/matmul';
 import { matmulRef, linearForwardRef, linearBackwardRef } from '../../src/kernels/matmul.ref';
 
 // Inputs are U(-1, 1). A float32 dot product of K such terms, summed in order, has a rounding error
@@ -12,9 +12,12 @@ import { matmulRef, linearForwardRef, linearBackwardRef } from '../../src/kernel
 // so an indexing bug (errors of order 0.1–1) cannot hide.
 const TOL = { atol: 2e-5, rtol: 1e-5 };
 
-describe('matmul', () => {
-  // 37×29 with K=45 hits every scalar (unaligned) path; 36×44 with K=52 every vec4 path; neither is
-  // a multiple of the 64×64 tile or of the K step.
+// Both kernels, whichever matmul picks on this adapter (linear tests below use that one).
+const VARIANTS: MatmulVariant[] = ['regs', 'tiled'];
+
+describe.each(VARIANTS)('matmul (%s)', (variant) => {
+  // 37×29 with K=45 hits every scalar (unaligned) path and a partial last K step; 36×44 with K=52
+  // every vec4 path. Neither is a multiple of either kernel's tile or K step.
   const shapes = [{ M: 37, N: 29, K: 45 }, { M: 36, N: 44, K: 52 }];
   for (const { M, N, K } of shapes) {
     for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
@@ -24,7 +27,7 @@ describe('matmul', () => {
         const a = rng.floats(M * K), b = rng.floats(K * N);
         const [A, B, C] = [a, b, new Float32Array(M * N)].map((x) => gpu.upload(x));
         const enc = gpu.encoder('matmul-test');
-        matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB });
+        matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, variant });
         enc.submit();
         expectAllClose(await gpu.readF32(C, M * N), matmulRef(a, b, { M, N, K, transA, transB }), { ...TOL, name: 'C' });
         gpu.release(A, B, C);
@@ -32,19 +35,19 @@ describe('matmul', () => {
     }
   }
 
-  for (const { M, N, K, transB } of [{ M: 33, N: 70, K: 19, transB: false }, { M: 20, N: 12, K: 68, transB: true }]) {
-    it(`batched, accumulate and bias, batch=3 M=${M} N=${N} K=${K} transB=${transB}`, async () => {
+  for (const { M, N, K, transA, transB } of [{ M: 33, N: 70, K: 19, transA: false, transB: false }, { M: 20, N: 12, K: 68, transA: true, transB: true }]) {
+    it(`batched, accumulate and bias, batch=3 M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, async () => {
       const gpu = await testGpu();
       const batch = 3;
       const rng = new Rng(M + N + K);
       const a = rng.floats(batch * M * K), b = rng.floats(batch * K * N), bias = rng.floats(N), c0 = rng.floats(batch * M * N);
       const [A, B, BIAS, C, D] = [a, b, bias, c0, new Float32Array(batch * M * N)].map((x) => gpu.upload(x));
       const enc = gpu.encoder('matmul-test');
-      matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, batch, transB, accumulate: true, bias: BIAS });
-      matmul(gpu, enc, { a: A, b: B, c: D, M, N, K, batch, transB });
+      matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, batch, transA, transB, accumulate: true, bias: BIAS, variant });
+      matmul(gpu, enc, { a: A, b: B, c: D, M, N, K, batch, transA, transB, variant });
       enc.submit();
-      expectAllClose(await gpu.readF32(C, batch * M * N), matmulRef(a, b, { M, N, K, batch, transB, bias, c0 }), { ...TOL, name: 'C += AB + bias' });
-      expectAllClose(await gpu.readF32(D, batch * M * N), matmulRef(a, b, { M, N, K, batch, transB }), { ...TOL, name: 'C = AB' });
+      expectAllClose(await gpu.readF32(C, batch * M * N), matmulRef(a, b, { M, N, K, batch, transA, transB, bias, c0 }), { ...TOL, name: 'C += AB + bias' });
+      expectAllClose(await gpu.readF32(D, batch * M * N), matmulRef(a, b, { M, N, K, batch, transA, transB }), { ...TOL, name: 'C = AB' });
       gpu.release(A, B, BIAS, C, D);
     });
   }

@@ -36,30 +36,33 @@ test('after the first visit the app loads offline from the service worker', asyn
   expect(pageErrors).toEqual([]);
 });
 
-test('a new version is offered with a prompt and the page does not reload by itself', async () => {
-  // A private copy of the build, so this test can publish a "new version" without touching dist/.
+test('a new version is offered with a prompt and applied only when the user asks', async () => {
+  // A private copy of the build, so this test can publish new versions without touching dist/.
   const root = await mkdtemp(join(tmpdir(), 'tabgpt-update-'));
   await cp('dist', join(root, 'dist'), { recursive: true });
   const server = await preview({ configFile: false, root, base: '/app/', logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
+  const marked = () => page.evaluate(() => (window as unknown as { marked?: boolean }).marked === true);
+  const { page, pageErrors } = await b.open();
   try {
-    const url = server.resolvedUrls!.local[0];
-    const { page, pageErrors } = await b.open();
-    await page.goto(url);
+    await page.goto(server.resolvedUrls!.local[0]);
     await waitForApp(page);
     await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
-
-    await appendFile(join(root, 'dist', 'sw.js'), '\n// a new version\n');
-    await page.evaluate(async () => { await (await navigator.serviceWorker.ready).update(); });
-    await page.locator('[data-testid=update-banner]').waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(1000);
-    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
-    await screenshot(page, 'update-offered');
-
-    await page.locator('[data-testid=update-banner] button').click();
-    await page.waitForFunction(() => !(window as unknown as { stayed?: boolean }).stayed, undefined, { timeout: 30_000 });
-    await waitForApp(page);
-    expect(await page.locator('[data-testid=update-banner]').count()).toBe(0);
+    // First visit (page not controlled yet), then a second publish while controlled (the new
+    // version waits). Either way: a prompt, no reload by itself, a reload on the user's click.
+    for (const [version, controlled] of [[2, false], [3, true]] as const) {
+      expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(controlled);
+      await page.evaluate(() => { (window as unknown as { marked: boolean }).marked = true; });
+      await appendFile(join(root, 'dist', 'sw.js'), `\n// version ${version}\n`);
+      await page.evaluate(async () => { await (await navigator.serviceWorker.ready).update(); });
+      await page.locator('[data-testid=update-banner]').waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(1000);
+      expect(await marked()).toBe(true);
+      if (controlled) await screenshot(page, 'update-offered');
+      await page.locator('[data-testid=update-banner] button').click();
+      await page.waitForFunction(() => !(window as unknown as { marked?: boolean }).marked, undefined, { timeout: 30_000 });
+      await waitForApp(page);
+      expect(await page.locator('[data-testid=update-banner]').count()).toBe(0);
+    }
     expect(pageErrors).toEqual([]);
   } finally {
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));

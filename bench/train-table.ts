@@ -1,0 +1,60 @@
+// Result types and the printed table of the training benchmark (bench/train.ts): one line per
+// (preset, implementation) and the speed ratio, in markdown-compatible columns.
+import type { BenchRow } from './common';
+import type { ModelConfig } from '../src/model/config';
+
+/** One implementation's figures for one preset. Per-step counts are those of the last timed step. */
+export interface SideResult {
+  msPerStep: number;
+  minMs: number;
+  maxMs: number;
+  /** (max − min) / median over the timed steps, in percent. */
+  spreadPct: number;
+  tokensPerSec: number;
+  /** Median process CPU time per step (all threads; software adapters run on the CPU). */
+  cpuMsPerStep: number;
+  samples: number[];
+  /** From creating the model to the end of its first step: uploads, pipeline compilation, buffers. */
+  firstStepMs: number;
+  /** Pipelines (ours) or shader programs (TF.js) compiled during the first step. */
+  pipelines: number;
+  dispatches: number;
+  submits: number;
+  readbacks: number;
+  /** GPU bytes allocated at the peak, above what was allocated before the model was built. */
+  peakBytes: number;
+  /** Loss of every step, first step included. */
+  losses: number[];
+}
+
+export interface TrainRow extends BenchRow {
+  preset: string;
+  B: number;
+  T: number;
+  warmup: number;
+  config: ModelConfig;
+  ours: SideResult;
+  tfjs: SideResult;
+}
+
+const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+
+export function formatTrainTable(rows: TrainRow[]): string {
+  const head = ['preset', 'B×T', 'impl', 'tokens/s', 'ms/step', '±%', 'steps', 'first step s', 'pipelines', 'disp/step', 'subm/step', 'peak MiB', 'loss 1st→last', 'speed ratio'];
+  const body: string[][] = [];
+  for (const r of rows) {
+    for (const [impl, s] of [['ours', r.ours], ['TF.js', r.tfjs]] as const) {
+      body.push([
+        r.preset, `${r.B}×${r.T}`, impl, s.tokensPerSec.toFixed(1), s.msPerStep.toFixed(0), s.spreadPct.toFixed(0),
+        String(s.samples.length), (s.firstStepMs / 1000).toFixed(1), String(s.pipelines), String(s.dispatches), String(s.submits),
+        mb(s.peakBytes), `${s.losses[0].toFixed(3)}→${s.losses[s.losses.length - 1].toFixed(3)}`,
+        impl === 'ours' ? `${(r.ours.tokensPerSec / r.tfjs.tokensPerSec).toFixed(2)}×` : '',
+      ]);
+    }
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const left = (i: number) => i < 3;
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => `${'-'.repeat(w + 1)}${left(i) ? '-' : ':'}`).join('|')}|`;
+  return [line(head), rule, ...body.map(line)].join('\n');
+}

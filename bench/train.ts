@@ -1,0 +1,182 @@
+// Training benchmark, ours vs TF.js, in one Node process on one adapter:
+//   npm run bench:train -- [--adapter llvmpipe] [--presets tiny,small] [--tiny 4x64] [--small 1x64] [--steps 3] [--warmup 1]
+// For each preset, both sides train the same GPT from the same initial weights on the same random
+// token batches (AdamW, weight decay on 2-D weights, global-norm clipping): a first step (pipeline
+// compilation included, timed on its own), warm-up steps, then timed steps, each awaited until the
+// GPU has finished it. Prints a table and writes bench/results/train.json (train-<adapter>.json for
+// a non-default adapter). Software adapters run at a few GFLOP/s, so batches are small and steps few.
+import { createNodeGpu, type NodeAdapter } from '../src/gpu/node';
+import type { Gpu } from '../src/gpu/gpu';
+import { presetConfig, type ModelConfig } from '../src/model/config';
+import { initParams, paramSpecs, numel } from '../src/model/params';
+import { Gpt } from '../src/model/gpt';
+import { LmTrainer } from '../src/train/lm-trainer';
+import { DEFAULT_ADAMW } from '../src/train/optimizer';
+import { Rng } from '../src/util/rng';
+import type { Batch } from '../src/data/batcher';
+import { measure, writeResults, type BenchRow, type Timing } from './common';
+import { initTfjs, type TfPeer } from './tfjs';
+import { TfGptTrainer } from './tf-gpt-train';
+import { TfBackendStats } from './tf-backend-stats';
+import { formatTrainTable, type TrainRow, type SideResult } from './train-table';
+
+const LR = 1e-3;
+/** Default (B, T) per preset: `small` runs at a shortened T so a TF.js step takes about a minute here. */
+const SHAPES: Record<string, [number, number]> = { tiny: [4, 64], small: [1, 64] };
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function shapeArg(preset: string): [number, number] {
+  const s = arg(preset);
+  if (!s) return SHAPES[preset] ?? [1, 64];
+  const m = /^(\d+)x(\d+)$/.exec(s);
+  if (!m) throw new Error(`--${preset} takes BxT, e.g. 2x64; got ${s}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** Uniform random next-token batches (the content does not change the work per step). */
+function randomBatches(n: number, B: number, T: number, V: number, seed: number): Batch[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => {
+    const stream = Int32Array.from({ length: B * (T + 1) }, () => Math.floor(rng.next() * V));
+    const inputs = new Int32Array(B * T), targets = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      inputs.set(stream.subarray(b * (T + 1), b * (T + 1) + T), b * T);
+      targets.set(stream.subarray(b * (T + 1) + 1, (b + 1) * (T + 1)), b * T);
+    }
+    return { inputs, targets };
+  });
+}
+
+/** Model FLOPs per trained token (nanoGPT's estimate): 6 per matmul weight (wpe excluded, the tied
+ *  head included via wte) plus 12·L·C·T for attention scores and values, forward and backward. */
+function flopsPerToken(c: ModelConfig, T: number): number {
+  const n = paramSpecs(c).filter((p) => p.name !== 'wpe').reduce((s, p) => s + numel(p.shape), 0);
+  return 6 * n + 12 * c.nLayer * c.dModel * T;
+}
+
+interface Plan { preset: string; config: ModelConfig; B: number; T: number; warmup: number; steps: number; weights: Record<string, Float32Array>; batches: Batch[] }
+
+const timed = (t: Timing, B: number, T: number) => ({
+  msPerStep: t.medianMs, minMs: t.minMs, maxMs: t.maxMs, spreadPct: (100 * (t.maxMs - t.minMs)) / t.medianMs,
+  tokensPerSec: (B * T * 1000) / t.medianMs, cpuMsPerStep: t.cpuMs, samples: t.samples,
+});
+
+async function runOurs(gpu: Gpu, p: Plan): Promise<SideResult> {
+  gpu.pool.trim();
+  const base = gpu.pool.allocatedBytes;
+  gpu.pool.peakBytes = base;
+  const compiled0 = gpu.pipelines.compiled;
+  const t0 = performance.now();
+  const model = new Gpt(gpu, p.config, p.weights);
+  const trainer = new LmTrainer(gpu, model, p.B, p.T, 1, DEFAULT_ADAMW, p.batches.length + 1);
+  let i = 0;
+  const step = async () => { await trainer.step([p.batches[i++]], LR); await gpu.sync(); };
+  await step();
+  const firstStepMs = performance.now() - t0;
+  const pipelines = gpu.pipelines.compiled - compiled0;
+  let dispatches = 0, submits = 0, readbacks = 0;
+  const t = await measure(async () => {
+    const s0 = { ...gpu.stats };
+    await step();
+    dispatches = gpu.stats.dispatches - s0.dispatches;
+    submits = gpu.stats.submits - s0.submits;
+    readbacks = gpu.stats.readbacks - s0.readbacks;
+  }, { warmup: p.warmup, iters: p.steps, minIters: p.steps, budgetMs: 0 });
+  const losses = (await trainer.flush()).map((r) => r.loss);
+  const peakBytes = gpu.pool.peakBytes - base;
+  trainer.destroy();
+  model.destroy();
+  gpu.pool.trim();
+  return { ...timed(t, p.B, p.T), firstStepMs, pipelines, dispatches, submits, readbacks, peakBytes, losses };
+}
+
+async function runTfjs(peer: TfPeer, stats: TfBackendStats, p: Plan): Promise<SideResult> {
+  const { tf } = peer;
+  stats.trimFree();
+  const base = stats.allocatedBytes;
+  const c0 = stats.counts();
+  const shapes = new Map(paramSpecs(p.config).map((s) => [s.name, s.shape]));
+  const t0 = performance.now();
+  const trainer = await TfGptTrainer.create(peer, p.config, p.weights, shapes, p.B, p.T, DEFAULT_ADAMW);
+  let i = 0;
+  const losses: number[] = [];
+  const step = async () => { losses.push(await trainer.step(p.batches[i++], LR)); };
+  await step();
+  const firstStepMs = performance.now() - t0;
+  const pipelines = stats.counts().pipelines - c0.pipelines;
+  const tensors0 = tf.memory().numTensors;
+  let dispatches = 0, submits = 0;
+  const t = await measure(async () => {
+    const s0 = stats.counts();
+    await step();
+    const s1 = stats.counts();
+    dispatches = s1.dispatches - s0.dispatches;
+    submits = s1.submits - s0.submits;
+  }, { warmup: p.warmup, iters: p.steps, minIters: p.steps, budgetMs: 0 });
+  const leaked = tf.memory().numTensors - tensors0;
+  if (leaked !== 0) console.warn(`  TF.js: ${leaked} tensors more after the timed steps than before (a leak in the bench).`);
+  const peakBytes = stats.allocatedBytes - base;
+  trainer.dispose();
+  stats.trimFree();
+  // Each TF.js step ends with one loss readback (data()), which is how the step is awaited.
+  return { ...timed(t, p.B, p.T), firstStepMs, pipelines, dispatches, submits, readbacks: 1, peakBytes, losses };
+}
+
+function toRow(p: Plan, ours: SideResult, tfjs: SideResult): TrainRow {
+  const flops = flopsPerToken(p.config, p.T) * p.B * p.T;
+  const spread = (s: SideResult) => s.spreadPct;
+  const bench: BenchRow = {
+    group: 'train', name: p.preset, shape: `B=${p.B} T=${p.T}`, flops,
+    oursMs: ours.msPerStep, peerMs: tfjs.msPerStep,
+    oursGflops: flops / (ours.msPerStep * 1e6), peerGflops: flops / (tfjs.msPerStep * 1e6),
+    ratio: tfjs.msPerStep / ours.msPerStep, dispatches: ours.dispatches, submits: ours.submits,
+    oursSpreadPct: spread(ours), peerSpreadPct: spread(tfjs), iters: p.steps, oursCpuMs: ours.cpuMsPerStep, peerCpuMs: tfjs.cpuMsPerStep,
+  };
+  return { ...bench, preset: p.preset, B: p.B, T: p.T, warmup: p.warmup, config: p.config, ours, tfjs };
+}
+
+async function main(): Promise<void> {
+  const adapter = (arg('adapter') ?? 'swiftshader') as NodeAdapter;
+  const presets = (arg('presets') ?? 'tiny,small').split(',');
+  const steps = Number(arg('steps') ?? 3);
+  const warmup = Number(arg('warmup') ?? 1);
+  const gpu = await createNodeGpu(adapter);
+  const peer = await initTfjs(gpu);
+  const stats = new TfBackendStats(peer);
+  console.log(`ours:  ${gpu.info.description} (${adapter}, ${gpu.info.featureLevel})`);
+  console.log(`TF.js: ${stats.adapter} (tfjs-backend-webgpu ${peer.tf.version_core})`);
+  if (stats.adapter !== gpu.info.description) console.warn('WARNING: TF.js is not on the same adapter as ours; the comparison is not like for like.');
+  const t0 = performance.now();
+  const rows: TrainRow[] = [];
+  for (const preset of presets) {
+    const config = presetConfig(preset);
+    const [B, T] = shapeArg(preset);
+    const plan: Plan = {
+      preset, config, B, T, warmup, steps,
+      weights: initParams(config, 1), batches: randomBatches(1 + warmup + steps, B, T, config.vocabSize, 2),
+    };
+    const note = T < config.contextLength ? ` (context ${config.contextLength}, shortened for a software adapter)` : '';
+    console.log(`\n${preset}: ${config.nLayer} layers, d=${config.dModel}, B=${B}, T=${T}${note}; 1 first step + ${warmup} warm-up + ${steps} timed steps each`);
+    const ours = await runOurs(gpu, plan);
+    console.log(`  ours:  ${ours.msPerStep.toFixed(0)} ms/step, first step ${ours.firstStepMs.toFixed(0)} ms, losses ${ours.losses.map((l) => l.toFixed(4)).join(' ')}`);
+    const tfjs = await runTfjs(peer, stats, plan);
+    console.log(`  TF.js: ${tfjs.msPerStep.toFixed(0)} ms/step, first step ${tfjs.firstStepMs.toFixed(0)} ms, losses ${tfjs.losses.map((l) => l.toFixed(4)).join(' ')}`);
+    rows.push(toRow(plan, ours, tfjs));
+  }
+  console.log(`\nTraining step, ours vs TF.js ${peer.tf.version_core} on ${gpu.info.description}`);
+  console.log(formatTrainTable(rows));
+  const name = adapter === 'swiftshader' ? 'train' : `train-${adapter}`;
+  const path = writeResults(name, rows, {
+    adapter: gpu.info.description, tfjsAdapter: stats.adapter, backend: adapter, peer: `tfjs-backend-webgpu ${peer.tf.version_core}`,
+    lr: LR, hyper: DEFAULT_ADAMW, totalSeconds: (performance.now() - t0) / 1000,
+  });
+  console.log(`wrote ${path}`);
+  gpu.destroy();
+  delete (globalThis as { __tabgptDawn?: unknown }).__tabgptDawn;
+}
+
+main().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });

@@ -1,0 +1,167 @@
+// The IndexedDB checkpoint store, tested directly in Chromium (Vitest browser mode): chunking,
+// checksums, retention, rename, delete, cancellation, garbage collection and the quota error.
+// Small chunks stand in for the 64 MiB ones so multi-chunk paths run in milliseconds.
+import { cdp } from 'vitest/browser';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointStore, type SaveMeta, StoreError } from '../../../src/checkpoint/store';
+
+// Chromium reads an origin's quota when IndexedDB is first used, so the override for the quota
+// test is set before any test opens a database. 16 MiB is far more than the other tests use.
+const QUOTA = 16 * 1024 * 1024;
+beforeAll(() => cdp().send('Storage.overrideQuotaForOrigin', { origin: location.origin, quotaSize: QUOTA }));
+afterAll(() => cdp().send('Storage.overrideQuotaForOrigin', { origin: location.origin }));
+
+const opened: { store: CheckpointStore; dbName: string }[] = [];
+let dbCounter = 0;
+
+async function openStore(options: { chunkBytes?: number; keepAutosaves?: number; dbName?: string } = {}) {
+  const dbName = options.dbName ?? `store-test-${Date.now()}-${++dbCounter}`;
+  const store = await CheckpointStore.open({ chunkBytes: 1000, ...options, dbName });
+  opened.push({ store, dbName });
+  return { store, dbName };
+}
+
+afterEach(async () => {
+  for (const { store, dbName } of opened.splice(0)) {
+    store.close();
+    await new Promise((resolve) => { const r = indexedDB.deleteDatabase(dbName); r.onsuccess = r.onerror = r.onblocked = resolve; });
+  }
+});
+
+const meta = (name: string, kind: SaveMeta['kind'] = 'manual', step = 1): SaveMeta => ({ name, kind, step, stage: 'pretrain', summary: 'test model' });
+
+function bytesOf(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed || 1;
+  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; out[i] = x & 0xff; }
+  return out;
+}
+
+/** Incompressible bytes: Chromium compresses IndexedDB values, so a quota test needs real entropy. */
+function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
+  return out;
+}
+
+/** Raw access for tests: what is really in the chunks store. */
+function rawChunks(dbName: string): Promise<[string, number][]> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(dbName);
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const keys = req.result.transaction('chunks').objectStore('chunks').getAllKeys();
+      keys.onsuccess = () => { req.result.close(); resolve(keys.result as [string, number][]); };
+    };
+  });
+}
+
+function rawPut(dbName: string, record: { id: string; index: number; bytes: Uint8Array }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(dbName);
+    req.onsuccess = () => {
+      const tx = req.result.transaction('chunks', 'readwrite');
+      tx.objectStore('chunks').put(record);
+      tx.oncomplete = () => { req.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+
+describe('CheckpointStore', () => {
+  it('splits into chunks, lists only the manifest, and reads back the same bytes', async () => {
+    const { store, dbName } = await openStore();
+    const bytes = bytesOf(4567, 1);
+    const progress: number[] = [];
+    const m = await store.save(bytes, meta('a'), { onProgress: (done) => progress.push(done) });
+    expect(m).toMatchObject({ name: 'a', byteLength: 4567, chunkCount: 5, chunkBytes: 1000, kind: 'manual' });
+    expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(progress).toEqual([1000, 2000, 3000, 4000, 4567]);
+    expect((await rawChunks(dbName)).length).toBe(5);
+    expect(await store.list()).toEqual([m]);
+    expect(await store.read(m.id)).toEqual(bytes);
+  });
+
+  it('a view into a larger buffer stores only its own bytes', async () => {
+    const { store } = await openStore({ chunkBytes: 64 });
+    const big = bytesOf(10_000, 2);
+    const view = big.subarray(100, 300);
+    const m = await store.save(view, meta('view'));
+    expect(m.byteLength).toBe(200);
+    expect(await store.read(m.id)).toEqual(view.slice());
+  });
+
+  it('detects a damaged chunk by its checksum', async () => {
+    const { store, dbName } = await openStore();
+    const m = await store.save(bytesOf(2500, 3), meta('victim'));
+    await rawPut(dbName, { id: m.id, index: 1, bytes: bytesOf(1000, 99) });
+    await expect(store.read(m.id)).rejects.toMatchObject({ name: 'StoreError', kind: 'corrupt' });
+  });
+
+  it('keeps the last K autosaves and every manual save', async () => {
+    const { store } = await openStore({ keepAutosaves: 2 });
+    await store.save(bytesOf(10, 1), meta('manual 1'));
+    for (let i = 1; i <= 4; i++) {
+      await store.save(bytesOf(10, i), meta(`auto ${i}`, 'auto', i));
+      await new Promise((r) => setTimeout(r, 2)); // distinct creation times
+    }
+    expect((await store.list()).map((m) => m.name)).toEqual(['auto 4', 'auto 3', 'manual 1']);
+  });
+
+  it('rename keeps the bytes, turns an autosave into a kept save, and rejects bad names', async () => {
+    const { store } = await openStore({ keepAutosaves: 1 });
+    const a = await store.save(bytesOf(50, 1), meta('first auto', 'auto'));
+    const renamed = await store.rename(a.id, '  keep me  ');
+    expect(renamed).toMatchObject({ name: 'keep me', kind: 'manual', sha256: a.sha256 });
+    await store.save(bytesOf(50, 2), meta('second auto', 'auto'));
+    await store.save(bytesOf(50, 3), meta('third auto', 'auto'));
+    expect((await store.list()).map((m) => m.name).sort()).toEqual(['keep me', 'third auto']);
+    await expect(store.rename(a.id, '   ')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(store.rename('missing', 'x')).rejects.toMatchObject({ kind: 'not-found' });
+  });
+
+  it('delete removes the manifest and every chunk', async () => {
+    const { store, dbName } = await openStore();
+    const keep = await store.save(bytesOf(1500, 1), meta('keep'));
+    const gone = await store.save(bytesOf(3500, 2), meta('gone'));
+    await store.delete(gone.id);
+    expect((await store.list()).map((m) => m.id)).toEqual([keep.id]);
+    expect((await rawChunks(dbName)).every(([id]) => id === keep.id)).toBe(true);
+    await expect(store.read(gone.id)).rejects.toMatchObject({ kind: 'not-found' });
+  });
+
+  it('a cancelled save leaves nothing behind', async () => {
+    const { store, dbName } = await openStore();
+    const controller = new AbortController();
+    const save = store.save(bytesOf(5000, 1), meta('cancelled'), { signal: controller.signal, onProgress: (done) => { if (done >= 2000) controller.abort(); } });
+    await expect(save).rejects.toMatchObject({ kind: 'cancelled' });
+    expect(await store.list()).toEqual([]);
+    expect(await rawChunks(dbName)).toEqual([]);
+  });
+
+  it('collects chunks of torn writes when it opens, never touching complete checkpoints', async () => {
+    const { store, dbName } = await openStore();
+    const m = await store.save(bytesOf(2500, 1), meta('complete'));
+    await rawPut(dbName, { id: 'torn', index: 0, bytes: bytesOf(1000, 2) });
+    await rawPut(dbName, { id: 'torn', index: 1, bytes: bytesOf(1000, 3) });
+    expect(await store.list()).toEqual([m]);
+    const again = await openStore({ dbName });
+    expect((await rawChunks(dbName)).map(([id]) => id)).toEqual([m.id, m.id, m.id]);
+    expect(await again.store.read(m.id)).toEqual(bytesOf(2500, 1));
+  });
+
+  it('turns a full quota into a clear error, removes the partial chunks and keeps the earlier checkpoint', async () => {
+    const { store, dbName } = await openStore({ chunkBytes: 512 * 1024 });
+    const first = bytesOf(256 * 1024, 1);
+    const m = await store.save(first, meta('first'));
+    let written = 0;
+    const err = await store.save(randomBytes(QUOTA + 4 * 1024 * 1024), meta('too big'), { onProgress: (done) => { written = done; } }).catch((e: unknown) => e);
+    expect(written).toBeGreaterThan(0); // it failed part-way, after some chunks were stored
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toMatchObject({ kind: 'quota' });
+    expect((err as Error).message).toMatch(/Not enough browser storage to save "too big".*earlier checkpoints are untouched/);
+    expect(await store.list()).toEqual([m]);
+    expect((await rawChunks(dbName)).every(([id]) => id === m.id)).toBe(true);
+    expect(await store.read(m.id)).toEqual(first);
+  });
+});
