@@ -54,41 +54,57 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Times `run` (which must resolve only once its work is finished) after warm-up. */
-export async function measure(run: () => Promise<void>, opts: TimingOpts = {}): Promise<Timing> {
+/** Times several runs (each resolves only once its work is finished) after warm-up, interleaved
+ *  (a, b, c, a, b, c, …) so that all see the same background load: the machine is shared and slow
+ *  drifts in load would otherwise land on whichever ran last. */
+export async function measureAll(runs: (() => Promise<void>)[], opts: TimingOpts = {}): Promise<Timing[]> {
   const { warmup = 1, iters = 5, minIters = 3, budgetMs = 4000 } = opts;
-  for (let i = 0; i < warmup; i++) await run();
-  const samples: number[] = [];
-  const cpu: number[] = [];
+  for (let i = 0; i < warmup; i++) for (const run of runs) await run();
+  const wall: number[][] = runs.map(() => []);
+  const cpu: number[][] = runs.map(() => []);
   let total = 0;
-  while (samples.length < iters && (samples.length < minIters || total < budgetMs)) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await run();
-    const dt = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    samples.push(dt);
-    cpu.push((c.user + c.system) / 1000);
-    total += dt;
+  for (let i = 0; i < iters && (i < minIters || total < budgetMs * runs.length); i++) {
+    for (let r = 0; r < runs.length; r++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await runs[r]();
+      const dt = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      wall[r].push(dt);
+      cpu[r].push((c.user + c.system) / 1000);
+      total += dt;
+    }
   }
-  return { medianMs: median(samples), minMs: Math.min(...samples), maxMs: Math.max(...samples), samples, cpuMs: median(cpu) };
+  return wall.map((samples, r) => ({
+    medianMs: median(samples), minMs: Math.min(...samples), maxMs: Math.max(...samples), samples, cpuMs: median(cpu[r]),
+  }));
 }
 
-/** Times one step encoder holding what `record` records: submit, then wait for the queue to drain.
- *  Also counts our dispatches and submits per call (from Gpu.stats). */
-export async function measureGpu(gpu: Gpu, record: (enc: StepEncoder) => void, opts: TimingOpts = {}): Promise<GpuTiming> {
-  let dispatches = 0, submits = 0;
+export async function measure(run: () => Promise<void>, opts: TimingOpts = {}): Promise<Timing> {
+  return (await measureAll([run], opts))[0];
+}
+
+/** A run that records what `record` records into one step encoder, submits it and waits for the
+ *  queue to drain; `counts` holds the dispatches and submits of the last call (from Gpu.stats). */
+export function gpuRun(gpu: Gpu, record: (enc: StepEncoder) => void): { run: () => Promise<void>; counts: { dispatches: number; submits: number } } {
+  const counts = { dispatches: 0, submits: 0 };
   const run = async () => {
     const d0 = gpu.stats.dispatches, s0 = gpu.stats.submits;
     const enc = gpu.encoder('bench');
     record(enc);
     enc.submit();
     await gpu.sync();
-    dispatches = gpu.stats.dispatches - d0;
-    submits = gpu.stats.submits - s0;
+    counts.dispatches = gpu.stats.dispatches - d0;
+    counts.submits = gpu.stats.submits - s0;
   };
+  return { run, counts };
+}
+
+/** measure() of gpuRun(gpu, record), with its dispatch and submit counts. */
+export async function measureGpu(gpu: Gpu, record: (enc: StepEncoder) => void, opts: TimingOpts = {}): Promise<GpuTiming> {
+  const { run, counts } = gpuRun(gpu, record);
   const t = await measure(run, opts);
-  return { ...t, dispatches, submits };
+  return { ...t, ...counts };
 }
 
 const spread = (t: Timing) => (t.medianMs > 0 ? (100 * (t.maxMs - t.minMs)) / t.medianMs : 0);

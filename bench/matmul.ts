@@ -4,8 +4,8 @@
 import type { Gpu } from '../src/gpu/gpu';
 import { matmul, matmulVariant, type MatmulVariant } from '../src/kernels/matmul';
 import { Rng } from '../src/util/rng';
-import { makeRow, matmulFlops, measureGpu, type BenchRow, type TimingOpts } from './common';
-import { initTfjs, measureTfjs } from './tfjs';
+import { gpuRun, makeRow, matmulFlops, measureAll, type BenchRow, type TimingOpts } from './common';
+import { initTfjs, tfjsRun } from './tfjs';
 
 export interface MatmulCase {
   name: string;
@@ -56,14 +56,16 @@ export async function benchMatmul(gpu: Gpu, quick: boolean, alternative = true, 
     const { M, N, K, transA = false, transB = false } = c;
     const a = rng.floats(M * K), b = rng.floats(K * N);
     const [A, B, C] = [a, b, new Float32Array(M * N)].map((x) => gpu.upload(x));
-    const run = (variant: MatmulVariant) => measureGpu(gpu, (enc) => matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, variant }), timing);
-    const ours = await run(main);
-    const second = alternative ? await run(other) : null;
-    gpu.release(A, B, C);
     const ta = tf.tensor2d(a, transA ? [K, M] : [M, K]);
     const tb = tf.tensor2d(b, transB ? [N, K] : [K, N]);
-    const theirs = await measureTfjs(peer, () => tf.matMul(ta, tb, transA, transB), timing);
+    const variants = alternative ? [main, other] : [main];
+    const runs = variants.map((variant) => gpuRun(gpu, (enc) => matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, variant })));
+    const times = await measureAll([...runs.map((r) => r.run), tfjsRun(peer, () => tf.matMul(ta, tb, transA, transB))], timing);
+    gpu.release(A, B, C);
     ta.dispose(); tb.dispose();
+    const theirs = times[times.length - 1];
+    const ours = { ...times[0], ...runs[0].counts };
+    const second = alternative ? { ...times[1], ...runs[1].counts } : null;
     const row = makeRow('matmul', `${c.name}`, describeShape(c), matmulFlops(M, N, K), ours, theirs);
     rows.push(row);
     let line = `  ${c.name.padEnd(14)} ${main} ${row.oursMs.toFixed(1)} ms, TF.js ${theirs.medianMs.toFixed(1)} ms (${row.ratio!.toFixed(2)}×)`;

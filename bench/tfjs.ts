@@ -62,12 +62,16 @@ async function start(gpu: Gpu): Promise<TfPeer> {
   };
 }
 
-/** Times `op` (which returns tensors to dispose) including submit and queue completion, like
- *  measureGpu does for ours. Inputs are expected to be on the GPU already (warm-up uploads them). */
-export async function measureTfjs(p: TfPeer, op: () => { dispose(): void } | { dispose(): void }[], opts: TimingOpts = {}): Promise<Timing> {
-  return measure(async () => {
+/** A run of `op` (which returns tensors to dispose) that submits TF.js's commands and waits for the
+ *  queue, like gpuRun does for ours. Inputs are expected on the GPU already (warm-up uploads them). */
+export function tfjsRun(p: TfPeer, op: () => { dispose(): void } | { dispose(): void }[]): () => Promise<void> {
+  return async () => {
     const out = op();
     await p.finish();
     for (const t of Array.isArray(out) ? out : [out]) t.dispose();
-  }, opts);
+  };
+}
+
+export async function measureTfjs(p: TfPeer, op: () => { dispose(): void } | { dispose(): void }[], opts: TimingOpts = {}): Promise<Timing> {
+  return measure(tfjsRun(p, op), opts);
 }

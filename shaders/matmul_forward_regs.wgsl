@@ -55,80 +55,78 @@ fn quadB(i: u32, s: u32, n: u32) -> vec4f {
 }
 
 // The main loop's loads have no runtime branches: software adapters run both sides of a branch
-// with lane masks, so a fallback path in the loop would cost as much as the work itself.
+// with lane masks, so a fallback path in the loop would cost as much as the work itself. Row and
+// column offsets are computed once, before the loop (o: four rows of op(A) or columns of op(B),
+// clamped to the matrix; clamped rows and columns are never stored).
 
-// Column i is op(A)[m + i][k .. k + 3] (rows clamped to M; they are never stored).
-fn loadA(base: u32, m: u32, k: u32) -> mat4x4f {
-  let M = p.M; let K = p.K;
+// Column i is op(A)[row i][k .. k + 3]. o[i]: start of row i (A stored (M, K)) or its column
+// (TRANS_A: A stored (K, M)).
+fn loadA(o: vec4u, k: u32) -> mat4x4f {
+  let M = p.M;
   if (TRANS_A) {
-    // A stored (K, M): read along m, then transpose.
+    let i = k * M;
     if (VEC_A) {
-      let q = (base + k * M + min(m, M - 4u)) >> 2u;
-      let s = M >> 2u;
+      // Rows i..i+3 are adjacent in memory: one vec4 per k, then transpose.
+      let q = (o.x + i) >> 2u; let s = M >> 2u;
       return transpose(mat4x4f(A[q], A[q + s], A[q + 2u * s], A[q + 3u * s]));
     }
-    let i = base + k * M;
-    let c0 = i + min(m, M - 1u); let c1 = i + min(m + 1u, M - 1u); let c2 = i + min(m + 2u, M - 1u); let c3 = i + min(m + 3u, M - 1u);
-    return mat4x4f(vec4f(elemA(c0), elemA(c0 + M), elemA(c0 + 2u * M), elemA(c0 + 3u * M)),
-                   vec4f(elemA(c1), elemA(c1 + M), elemA(c1 + 2u * M), elemA(c1 + 3u * M)),
-                   vec4f(elemA(c2), elemA(c2 + M), elemA(c2 + 2u * M), elemA(c2 + 3u * M)),
-                   vec4f(elemA(c3), elemA(c3 + M), elemA(c3 + 2u * M), elemA(c3 + 3u * M)));
+    let c = o + vec4u(i);
+    return transpose(mat4x4f(vec4f(elemA(c.x), elemA(c.y), elemA(c.z), elemA(c.w)),
+                             vec4f(elemA(c.x + M), elemA(c.y + M), elemA(c.z + M), elemA(c.w + M)),
+                             vec4f(elemA(c.x + 2u * M), elemA(c.y + 2u * M), elemA(c.z + 2u * M), elemA(c.w + 2u * M)),
+                             vec4f(elemA(c.x + 3u * M), elemA(c.y + 3u * M), elemA(c.z + 3u * M), elemA(c.w + 3u * M))));
   }
-  let r0 = base + min(m, M - 1u) * K + k; let r1 = base + min(m + 1u, M - 1u) * K + k;
-  let r2 = base + min(m + 2u, M - 1u) * K + k; let r3 = base + min(m + 3u, M - 1u) * K + k;
-  if (VEC_A) { return mat4x4f(A[r0 >> 2u], A[r1 >> 2u], A[r2 >> 2u], A[r3 >> 2u]); }
-  return mat4x4f(vec4f(elemA(r0), elemA(r0 + 1u), elemA(r0 + 2u), elemA(r0 + 3u)),
-                 vec4f(elemA(r1), elemA(r1 + 1u), elemA(r1 + 2u), elemA(r1 + 3u)),
-                 vec4f(elemA(r2), elemA(r2 + 1u), elemA(r2 + 2u), elemA(r2 + 3u)),
-                 vec4f(elemA(r3), elemA(r3 + 1u), elemA(r3 + 2u), elemA(r3 + 3u)));
+  let r = o + vec4u(k);
+  if (VEC_A) { return mat4x4f(A[r.x >> 2u], A[r.y >> 2u], A[r.z >> 2u], A[r.w >> 2u]); }
+  return mat4x4f(vec4f(elemA(r.x), elemA(r.x + 1u), elemA(r.x + 2u), elemA(r.x + 3u)),
+                 vec4f(elemA(r.y), elemA(r.y + 1u), elemA(r.y + 2u), elemA(r.y + 3u)),
+                 vec4f(elemA(r.z), elemA(r.z + 1u), elemA(r.z + 2u), elemA(r.z + 3u)),
+                 vec4f(elemA(r.w), elemA(r.w + 1u), elemA(r.w + 2u), elemA(r.w + 3u)));
 }
 
-// Column c is op(B)[k + c][n .. n + 3] (columns clamped to N; they are never stored).
-fn loadB(base: u32, n: u32, k: u32) -> mat4x4f {
-  let N = p.N; let K = p.K;
+// Column c is op(B)[k + c][columns j = 0..3]. o[j]: start of column j (B stored (K, N)) or its
+// row (TRANS_B: B stored (N, K)).
+fn loadB(o: vec4u, k: u32) -> mat4x4f {
+  let N = p.N;
   if (TRANS_B) {
-    // B stored (N, K): read four rows along k, then transpose.
-    let r0 = base + min(n, N - 1u) * K + k; let r1 = base + min(n + 1u, N - 1u) * K + k;
-    let r2 = base + min(n + 2u, N - 1u) * K + k; let r3 = base + min(n + 3u, N - 1u) * K + k;
-    if (VEC_B) { return transpose(mat4x4f(B[r0 >> 2u], B[r1 >> 2u], B[r2 >> 2u], B[r3 >> 2u])); }
-    return transpose(mat4x4f(vec4f(elemB(r0), elemB(r0 + 1u), elemB(r0 + 2u), elemB(r0 + 3u)),
-                             vec4f(elemB(r1), elemB(r1 + 1u), elemB(r1 + 2u), elemB(r1 + 3u)),
-                             vec4f(elemB(r2), elemB(r2 + 1u), elemB(r2 + 2u), elemB(r2 + 3u)),
-                             vec4f(elemB(r3), elemB(r3 + 1u), elemB(r3 + 2u), elemB(r3 + 3u))));
+    let r = o + vec4u(k);
+    if (VEC_B) { return transpose(mat4x4f(B[r.x >> 2u], B[r.y >> 2u], B[r.z >> 2u], B[r.w >> 2u])); }
+    return transpose(mat4x4f(vec4f(elemB(r.x), elemB(r.x + 1u), elemB(r.x + 2u), elemB(r.x + 3u)),
+                             vec4f(elemB(r.y), elemB(r.y + 1u), elemB(r.y + 2u), elemB(r.y + 3u)),
+                             vec4f(elemB(r.z), elemB(r.z + 1u), elemB(r.z + 2u), elemB(r.z + 3u)),
+                             vec4f(elemB(r.w), elemB(r.w + 1u), elemB(r.w + 2u), elemB(r.w + 3u))));
   }
-  let i = base + k * N;
+  let i = k * N;
   if (VEC_B) {
-    let q = (i + min(n, N - 4u)) >> 2u;
-    let s = N >> 2u;
+    // Columns j..j+3 are adjacent in memory: one vec4 per k.
+    let q = (o.x + i) >> 2u; let s = N >> 2u;
     return mat4x4f(B[q], B[q + s], B[q + 2u * s], B[q + 3u * s]);
   }
-  let c0 = i + min(n, N - 1u); let c1 = i + min(n + 1u, N - 1u); let c2 = i + min(n + 2u, N - 1u); let c3 = i + min(n + 3u, N - 1u);
-  return mat4x4f(vec4f(elemB(c0), elemB(c1), elemB(c2), elemB(c3)),
-                 vec4f(elemB(c0 + N), elemB(c1 + N), elemB(c2 + N), elemB(c3 + N)),
-                 vec4f(elemB(c0 + 2u * N), elemB(c1 + 2u * N), elemB(c2 + 2u * N), elemB(c3 + 2u * N)),
-                 vec4f(elemB(c0 + 3u * N), elemB(c1 + 3u * N), elemB(c2 + 3u * N), elemB(c3 + 3u * N)));
+  let c = o + vec4u(i);
+  return mat4x4f(vec4f(elemB(c.x), elemB(c.y), elemB(c.z), elemB(c.w)),
+                 vec4f(elemB(c.x + N), elemB(c.y + N), elemB(c.z + N), elemB(c.w + N)),
+                 vec4f(elemB(c.x + 2u * N), elemB(c.y + 2u * N), elemB(c.z + 2u * N), elemB(c.w + 2u * N)),
+                 vec4f(elemB(c.x + 3u * N), elemB(c.y + 3u * N), elemB(c.z + 3u * N), elemB(c.w + 3u * N)));
 }
 
-// The last kn < 4 steps of K, zero-filled beyond kn.
-fn loadATail(base: u32, m: u32, k: u32, kn: u32) -> mat4x4f {
-  let M = p.M; let K = p.K;
-  var t: array<vec4f, 4>;
-  for (var i = 0u; i < 4u; i++) {
-    let r = min(m + i, M - 1u);
-    if (TRANS_A) { t[i] = quadA(base + k * M + r, M, kn); } else { t[i] = quadA(base + r * K + k, 1u, kn); }
-  }
-  return mat4x4f(t[0], t[1], t[2], t[3]);
+// The last kn < 4 steps of K, zero-filled beyond kn (runs once, so branches are fine).
+fn loadATail(o: vec4u, k: u32, kn: u32) -> mat4x4f {
+  let s = select(1u, p.M, TRANS_A);
+  let i = select(k, k * p.M, TRANS_A);
+  return mat4x4f(quadA(o.x + i, s, kn), quadA(o.y + i, s, kn), quadA(o.z + i, s, kn), quadA(o.w + i, s, kn));
 }
 
-fn loadBTail(base: u32, n: u32, k: u32, kn: u32) -> mat4x4f {
-  let N = p.N; let K = p.K;
-  var t: array<vec4f, 4>;
-  for (var j = 0u; j < 4u; j++) {
-    let c = min(n + j, N - 1u);
-    if (TRANS_B) { t[j] = quadB(base + c * K + k, 1u, kn); } else { t[j] = quadB(base + k * N + c, N, kn); }
-  }
-  // t[j] runs along k for column j: transpose so that column c runs along n.
-  return transpose(mat4x4f(t[0], t[1], t[2], t[3]));
+fn loadBTail(o: vec4u, k: u32, kn: u32) -> mat4x4f {
+  let s = select(p.N, 1u, TRANS_B);
+  let i = select(k * p.N, k, TRANS_B);
+  // Each quad runs along k for one column: transpose so that column c runs along the columns.
+  return transpose(mat4x4f(quadB(o.x + i, s, kn), quadB(o.y + i, s, kn), quadB(o.z + i, s, kn), quadB(o.w + i, s, kn)));
+}
+
+// Offsets of rows (or columns) r .. r + 3 of an op()'d matrix with `rows` rows, clamped.
+fn offsets(base: u32, r: u32, rows: u32, stride: u32) -> vec4u {
+  let last = rows - 1u;
+  return vec4u(base) + vec4u(min(r, last), min(r + 1u, last), min(r + 2u, last), min(r + 3u, last)) * stride;
 }
 
 fn store(base: u32, m: u32, n: u32, bv: vec4f, acc: vec4f) {
@@ -158,20 +156,24 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 
   var acc0 = vec4f(0.0); var acc1 = vec4f(0.0); var acc2 = vec4f(0.0); var acc3 = vec4f(0.0);
   var acc4 = vec4f(0.0); var acc5 = vec4f(0.0); var acc6 = vec4f(0.0); var acc7 = vec4f(0.0);
+  // Row i of op(A) starts at i·K (A stored (M, K)) or at column i (TRANS_A); likewise op(B)'s columns.
+  let oa0 = offsets(baseA, m, M, select(K, 1u, TRANS_A));
+  let oa1 = offsets(baseA, m + 4u, M, select(K, 1u, TRANS_A));
+  let ob = offsets(baseB, n, N, select(1u, K, TRANS_B));
   let kFull = K & ~3u;
   for (var k = 0u; k < kFull; k += 4u) {
-    let b = loadB(baseB, n, k);
-    let a = loadA(baseA, m, k);
+    let b = loadB(ob, k);
+    let a = loadA(oa0, k);
     acc0 += b * a[0]; acc1 += b * a[1]; acc2 += b * a[2]; acc3 += b * a[3];
-    let a2 = loadA(baseA, m + 4u, k);
+    let a2 = loadA(oa1, k);
     acc4 += b * a2[0]; acc5 += b * a2[1]; acc6 += b * a2[2]; acc7 += b * a2[3];
   }
   if (kFull < K) {
     let kn = K - kFull;
-    let b = loadBTail(baseB, n, kFull, kn);
-    let a = loadATail(baseA, m, kFull, kn);
+    let b = loadBTail(ob, kFull, kn);
+    let a = loadATail(oa0, kFull, kn);
     acc0 += b * a[0]; acc1 += b * a[1]; acc2 += b * a[2]; acc3 += b * a[3];
-    let a2 = loadATail(baseA, m + 4u, kFull, kn);
+    let a2 = loadATail(oa1, kFull, kn);
     acc4 += b * a2[0]; acc5 += b * a2[1]; acc6 += b * a2[2]; acc7 += b * a2[3];
   }
 

@@ -5,6 +5,7 @@ import { BufferPool } from './buffer-pool';
 import { PipelineCache } from './pipeline-cache';
 import { StepEncoder, UNIFORM_USAGE } from './step-encoder';
 import { Profiler } from './profiler';
+import { BindGroupCache } from './bind-group-cache';
 import { GpuError, fromScopeError } from './errors';
 import { checkBufferFits } from './limits';
 import { MAP_READ_MODE, Usage } from './usage';
@@ -17,6 +18,7 @@ export class Gpu extends EventTarget {
   readonly pipelines: PipelineCache;
   readonly pool: BufferPool;
   readonly uniforms: BufferPool;
+  readonly bindGroups: BindGroupCache;
   readonly stats = { dispatches: 0, submits: 0, readbacks: 0 };
   profiler: Profiler | null = null;
   lost: LostInfo | null = null;
@@ -27,6 +29,7 @@ export class Gpu extends EventTarget {
     this.pipelines = new PipelineCache(device);
     this.pool = new BufferPool(device);
     this.uniforms = new BufferPool(device);
+    this.bindGroups = new BindGroupCache(device);
     device.lost.then((l) => {
       if (this.destroyed) return;
       this.lost = { reason: l.reason, message: l.message };
@@ -56,6 +59,7 @@ export class Gpu extends EventTarget {
     this.assertUsable();
     return new StepEncoder({
       device: this.device,
+      bindGroup: (label, pipeline, entries) => this.bindGroups.get(label, pipeline, entries),
       acquireUniform: (b) => this.uniforms.acquire(b, 'uniforms', UNIFORM_USAGE),
       releaseUniform: (b) => this.uniforms.release(b),
       profiler: this.profiler,
@@ -150,8 +154,16 @@ export class Gpu extends EventTarget {
     if (this.destroyed) throw new GpuError('device-lost', 'This GPU runtime was closed.');
   }
 
+  /** Destroys idle pooled buffers (and the bind groups that may refer to them). */
+  trim(): void {
+    this.bindGroups.clear();
+    this.pool.trim();
+    this.uniforms.trim();
+  }
+
   destroy(): void {
     this.destroyed = true;
+    this.bindGroups.clear();
     this.profiler?.destroy();
     this.pool.destroyAll();
     this.uniforms.destroyAll();

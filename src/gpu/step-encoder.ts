@@ -27,6 +27,7 @@ type Op =
 
 export interface EncoderHost {
   device: GPUDevice;
+  bindGroup(label: string, pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[]): GPUBindGroup;
   acquireUniform(bytes: number): GPUBuffer;
   releaseUniform(buf: GPUBuffer): void;
   profiler: Profiler | null;
@@ -99,7 +100,7 @@ export class StepEncoder {
       let binding = 0;
       if (op.params) entries.push({ binding: binding++, resource: { buffer: uniform!, offset: o.uniformOffset, size: op.params.byteLength } });
       for (const b of op.buffers) entries.push({ binding: binding++, resource: 'buffer' in b ? { buffer: b.buffer, offset: b.offset, size: b.size } : { buffer: b } });
-      const group = device.createBindGroup({ label: op.label, layout: op.pipeline.getBindGroupLayout(0), entries });
+      const group = this.host.bindGroup(op.label, op.pipeline, entries);
       if (profiler) {
         endPass();
         pass = encoder.beginComputePass({ label: op.label, timestampWrites: profiler.next(op.label) });

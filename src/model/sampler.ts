@@ -1,8 +1,11 @@
-// Autoregressive generation with a KV cache. Each layer's cache is simply its qkv rows so far,
-// (Tmax, (nHead + 2·nKvHead)·hd) after RoPE; a new token runs the block on one row and attends to
-// the cache (attention_decode). The prompt is fed through the same path in one submit; each new
-// token then costs one submit and one readback of V logits (sampled on the CPU, streamed out).
-// When the context fills up, the cache is rebuilt from the last half of the tokens.
+// Autoregressive generation with a KV cache, for one sequence (streaming) or a batch of B
+// sequences that step together (RL rollouts). Each layer's cache is simply its qkv rows so far,
+// (maxBatch, Tmax, (nHead + 2·nKvHead)·hd) after RoPE; a new token runs the block on B rows and
+// attends to the cache (attention_decode). The prompt is fed through the same path in one submit;
+// each new token then costs one submit and one readback of B·V logits (sampled on the CPU).
+// A batch shares one position counter, so its prompts must have the same length (callers group
+// prompts by length). With one sequence, when the context fills up the cache is rebuilt from the
+// last half of the tokens; a batch must fit instead.
 // It does not decode text (the tokenizer's streaming decoder does) and computes no gradients.
 import type { Gpt } from './gpt';
 import type { StepEncoder } from '../gpu/step-encoder';
@@ -25,74 +28,113 @@ export interface GenerateOptions extends SamplingParams {
   signal?: AbortSignal;
 }
 
+export interface BatchGenerateOptions extends SamplingParams {
+  maxTokens: number;
+  seed: number;
+  /** Row `row` stops (its last id kept) when this returns true for its new ids so far. */
+  shouldStop?: (ids: number[], row: number) => boolean;
+  signal?: AbortSignal;
+}
+
+type RowBuffers = Record<'x0' | 'x1' | 'ln' | 'mean' | 'rstd' | 'qkv' | 'att' | 'proj' | 'fc' | 'act' | 'hidden' | 'logits', GPUBuffer>;
+
 export class KvSampler {
-  private readonly caches: GPUBuffer[];
-  private readonly ids: GPUBuffer;   // (Tmax) i32 token ids of the current window
-  private readonly tok: GPUBuffer;   // (1) i32
-  private readonly row: Record<'x0' | 'x1' | 'ln' | 'mean' | 'rstd' | 'qkv' | 'att' | 'proj' | 'fc' | 'act' | 'hidden' | 'logits', GPUBuffer>;
+  private readonly caches: GPUBuffer[]; // per layer (maxBatch, Tmax, Q)
+  private readonly ids: GPUBuffer;      // (Tmax, maxBatch) i32, position-major: one copy feeds a step
+  private readonly tok: GPUBuffer;      // (maxBatch) i32
+  private readonly row: RowBuffers;     // (maxBatch, ·) each
   readonly Tmax: number;
 
-  constructor(private readonly model: Gpt, maxLen = model.config.contextLength) {
-    const c = model.config, gpu = model.gpu, C = c.dModel;
+  constructor(private readonly model: Gpt, maxLen = model.config.contextLength, readonly maxBatch = 1) {
+    const c = model.config, gpu = model.gpu, C = c.dModel, M = maxBatch;
+    if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) throw new Error(`The sampler's batch size must be a whole number ≥ 1, got ${maxBatch}.`);
     this.Tmax = Math.min(maxLen, c.contextLength);
-    this.caches = Array.from({ length: c.nLayer }, (_, l) => gpu.buffer(4 * this.Tmax * qkvWidth(c), `kv.${l}`));
-    this.ids = gpu.buffer(4 * this.Tmax, 'sample.ids');
-    this.tok = gpu.buffer(4, 'sample.tok');
-    const f = (n: number, label: string) => gpu.buffer(4 * n, `sample.${label}`);
+    this.caches = Array.from({ length: c.nLayer }, (_, l) => gpu.buffer(4 * M * this.Tmax * qkvWidth(c), `kv.${l}`));
+    this.ids = gpu.buffer(4 * this.Tmax * M, 'sample.ids');
+    this.tok = gpu.buffer(4 * M, 'sample.tok');
+    const f = (n: number, label: string) => gpu.buffer(4 * M * n, `sample.${label}`);
     this.row = {
       x0: f(C, 'x0'), x1: f(C, 'x1'), ln: f(C, 'ln'), mean: f(1, 'mean'), rstd: f(1, 'rstd'), qkv: f(qkvWidth(c), 'qkv'),
       att: f(C, 'att'), proj: f(C, 'proj'), fc: f(fcWidth(c), 'fc'), act: f(c.mlpHidden, 'act'), hidden: f(C, 'hidden'), logits: f(c.vocabSize, 'logits'),
     };
   }
 
-  /** Records the forward of the token at window position `pos` (its id already in ids[pos]). */
-  private recordPosition(enc: StepEncoder, pos: number, withLogits: boolean): void {
+  /** Bytes a sampler for this model, context and batch allocates (for memory planning). */
+  static bytes(c: Gpt['config'], maxLen: number, maxBatch: number): number {
+    const Tmax = Math.min(maxLen, c.contextLength), C = c.dModel, Q = qkvWidth(c);
+    const rows = 7 * C + 2 + Q + fcWidth(c) + c.mlpHidden + c.vocabSize;
+    return 4 * maxBatch * (c.nLayer * Tmax * Q + Tmax + 1 + rows);
+  }
+
+  /** Records the forward of B rows at window position `pos` (their ids already in ids[pos]). */
+  private recordPosition(enc: StepEncoder, pos: number, withLogits: boolean, B: number): void {
     const m = this.model, c = m.config, gpu = m.gpu, C = c.dModel, hd = headDim(c), Q = qkvWidth(c), r = this.row;
-    enc.copy(this.ids, this.tok, 4, 4 * pos, 0);
-    embeddingForward(gpu, enc, { tokens: this.tok, wte: m.p('wte'), wpe: m.opt('wpe')?.data ?? null, out: r.x0, B: 1, T: 1, C, posOffset: pos });
+    enc.copy(this.ids, this.tok, 4 * B, 4 * pos * this.maxBatch, 0);
+    embeddingForward(gpu, enc, { tokens: this.tok, wte: m.p('wte'), wpe: m.opt('wpe')?.data ?? null, out: r.x0, B, T: 1, C, posOffset: pos });
     let x = r.x0, y = r.x1;
     for (let l = 0; l < c.nLayer; l++) {
       const h = `h.${l}`;
-      m.normForward(enc, `${h}.ln1`, x, r.ln, r.mean, r.rstd, 1);
-      m.linear(enc, `${h}.attn.qkv`, r.ln, r.qkv, 1, C, Q);
-      if (c.positions === 'rope') rope(gpu, enc, { qkv: r.qkv, B: 1, T: 1, nHead: c.nHead, nKvHead: c.nKvHead, headDim: hd, base: c.ropeBase, posOffset: pos });
-      enc.copy(r.qkv, this.caches[l], 4 * Q, 0, 4 * Q * pos);
-      attentionDecode(gpu, enc, { cache: this.caches[l], out: r.att, B: 1, Tmax: this.Tmax, n: pos + 1, nHead: c.nHead, nKvHead: c.nKvHead, headDim: hd });
-      m.linear(enc, `${h}.attn.proj`, r.att, r.proj, 1, C, C);
-      residualForward(gpu, enc, x, r.proj, y, C);
+      m.normForward(enc, `${h}.ln1`, x, r.ln, r.mean, r.rstd, B);
+      m.linear(enc, `${h}.attn.qkv`, r.ln, r.qkv, B, C, Q);
+      if (c.positions === 'rope') rope(gpu, enc, { qkv: r.qkv, B, T: 1, nHead: c.nHead, nKvHead: c.nKvHead, headDim: hd, base: c.ropeBase, posOffset: pos });
+      for (let b = 0; b < B; b++) enc.copy(r.qkv, this.caches[l], 4 * Q, 4 * Q * b, 4 * Q * (b * this.Tmax + pos));
+      attentionDecode(gpu, enc, { cache: this.caches[l], out: r.att, B, Tmax: this.Tmax, n: pos + 1, nHead: c.nHead, nKvHead: c.nKvHead, headDim: hd });
+      m.linear(enc, `${h}.attn.proj`, r.att, r.proj, B, C, C);
+      residualForward(gpu, enc, x, r.proj, y, B * C);
       [x, y] = [y, x];
-      m.normForward(enc, `${h}.ln2`, x, r.ln, r.mean, r.rstd, 1);
-      m.linear(enc, `${h}.mlp.fc`, r.ln, r.fc, 1, C, fcWidth(c));
-      if (c.mlp === 'gelu') geluForward(gpu, enc, { x: r.fc, y: r.act, n: c.mlpHidden });
-      else swigluForward(gpu, enc, { x: r.fc, y: r.act, rows: 1, H: c.mlpHidden });
-      m.linear(enc, `${h}.mlp.proj`, r.act, r.proj, 1, c.mlpHidden, C);
-      residualForward(gpu, enc, x, r.proj, y, C);
+      m.normForward(enc, `${h}.ln2`, x, r.ln, r.mean, r.rstd, B);
+      m.linear(enc, `${h}.mlp.fc`, r.ln, r.fc, B, C, fcWidth(c));
+      if (c.mlp === 'gelu') geluForward(gpu, enc, { x: r.fc, y: r.act, n: B * c.mlpHidden });
+      else swigluForward(gpu, enc, { x: r.fc, y: r.act, rows: B, H: c.mlpHidden });
+      m.linear(enc, `${h}.mlp.proj`, r.act, r.proj, B, c.mlpHidden, C);
+      residualForward(gpu, enc, x, r.proj, y, B * C);
       [x, y] = [y, x];
     }
     if (!withLogits) return;
-    m.normForward(enc, 'lnf', x, r.hidden, r.mean, r.rstd, 1);
-    linearForward(gpu, enc, { x: r.hidden, w: m.p(m.lmHeadName), b: null, y: r.logits, M: 1, K: C, N: c.vocabSize });
+    m.normForward(enc, 'lnf', x, r.hidden, r.mean, r.rstd, B);
+    linearForward(gpu, enc, { x: r.hidden, w: m.p(m.lmHeadName), b: null, y: r.logits, M: B, K: C, N: c.vocabSize });
   }
 
-  /** Fills the cache with `window` and returns the logits after its last token. */
-  private async prefill(window: number[]): Promise<Float32Array> {
-    const gpu = this.model.gpu;
-    gpu.write(this.ids, Int32Array.from(window));
+  /** Writes the ids of position `pos` for rows 0..B−1. */
+  private writeIds(pos: number, rowIds: ArrayLike<number>): void {
+    this.model.gpu.write(this.ids, Int32Array.from(rowIds), 4 * pos * this.maxBatch);
+  }
+
+  /** Fills the cache with the B equally long `windows` and returns the logits (B, V) after their last token. */
+  private async prefill(windows: number[][]): Promise<Float32Array> {
+    const gpu = this.model.gpu, B = windows.length, L = windows[0].length, M = this.maxBatch;
+    const ids = new Int32Array(L * M);
+    for (let pos = 0; pos < L; pos++) for (let b = 0; b < B; b++) ids[pos * M + b] = windows[b][pos];
+    gpu.write(this.ids, ids);
     const enc = gpu.encoder('prefill');
-    for (let pos = 0; pos < window.length; pos++) this.recordPosition(enc, pos, pos === window.length - 1);
+    for (let pos = 0; pos < L; pos++) this.recordPosition(enc, pos, pos === L - 1, B);
     enc.submit();
-    return gpu.readF32(this.row.logits, this.model.config.vocabSize);
+    return gpu.readF32(this.row.logits, B * this.model.config.vocabSize);
+  }
+
+  /** Feeds one new id per row at position `pos` and returns the next logits (B, V). */
+  private async step(pos: number, rowIds: number[]): Promise<Float32Array> {
+    const gpu = this.model.gpu, B = rowIds.length;
+    this.writeIds(pos, rowIds);
+    const enc = gpu.encoder('decode');
+    this.recordPosition(enc, pos, true, B);
+    enc.submit();
+    return gpu.readF32(this.row.logits, B * this.model.config.vocabSize);
+  }
+
+  private checkTokens(prompt: number[]): void {
+    const V = this.model.config.vocabSize;
+    for (const t of prompt) if (!(Number.isInteger(t) && t >= 0 && t < V)) throw new Error(`Prompt token ${t} is outside the vocabulary (0..${V - 1}).`);
   }
 
   /** Generates up to maxTokens after `prompt`, calling onToken for each new id as it is produced. */
   async generate(prompt: number[], opts: GenerateOptions, onToken?: (id: number) => void): Promise<number[]> {
     checkSampling(opts);
-    const V = this.model.config.vocabSize, gpu = this.model.gpu;
-    for (const t of prompt) if (!(Number.isInteger(t) && t >= 0 && t < V)) throw new Error(`Prompt token ${t} is outside the vocabulary (0..${V - 1}).`);
+    this.checkTokens(prompt);
     const rng = new Rng(opts.seed);
     const all = prompt.length > 0 ? [...prompt] : [0];
     let window = all.slice(-this.Tmax);
-    let logits = await this.prefill(window);
+    let logits = await this.prefill([window]);
     const out: number[] = [];
     for (let i = 0; i < opts.maxTokens; i++) {
       if (opts.signal?.aborted) break;
@@ -103,16 +145,45 @@ export class KvSampler {
       if (opts.shouldStop?.(out) || i + 1 === opts.maxTokens) break;
       if (window.length === this.Tmax) {
         window = all.slice(-Math.max(1, Math.floor(this.Tmax / 2)));
-        logits = await this.prefill(window);
+        logits = await this.prefill([window]);
         continue;
       }
       window.push(id);
-      const pos = window.length - 1;
-      gpu.write(this.ids, Int32Array.of(id), 4 * pos);
-      const enc = gpu.encoder('decode');
-      this.recordPosition(enc, pos, true);
-      enc.submit();
-      logits = await gpu.readF32(this.row.logits, V);
+      logits = await this.step(window.length - 1, [id]);
+    }
+    return out;
+  }
+
+  /** Samples a continuation for each of B ≤ maxBatch prompts of equal length, all stepping together.
+   *  Row b's ids end at its stop (included) or after maxTokens. Rows draw from one seeded RNG in
+   *  row order, so the result depends only on the prompts and options. */
+  async generateBatch(prompts: number[][], opts: BatchGenerateOptions): Promise<number[][]> {
+    checkSampling(opts);
+    const B = prompts.length, V = this.model.config.vocabSize;
+    if (B === 0) return [];
+    if (B > this.maxBatch) throw new Error(`A batch of ${B} prompts exceeds the sampler's batch size ${this.maxBatch}.`);
+    const L = prompts[0].length;
+    if (L === 0) throw new Error('Batched generation needs non-empty prompts.');
+    for (const p of prompts) {
+      if (p.length !== L) throw new Error(`Batched prompts must have the same length (${L} and ${p.length}); group them by length.`);
+      this.checkTokens(p);
+    }
+    if (L + opts.maxTokens - 1 > this.Tmax)
+      throw new Error(`Prompts of ${L} tokens plus ${opts.maxTokens} new ones exceed the sampler's context of ${this.Tmax}.`);
+    const rng = new Rng(opts.seed);
+    const out: number[][] = prompts.map(() => []);
+    const done = new Array<boolean>(B).fill(false);
+    let logits = await this.prefill(prompts);
+    for (let i = 0; i < opts.maxTokens && !opts.signal?.aborted; i++) {
+      for (let b = 0; b < B; b++) {
+        if (done[b]) continue;
+        const id = pickToken(logits.subarray(b * V, (b + 1) * V), opts, rng);
+        out[b].push(id);
+        if (opts.shouldStop?.(out[b], b)) done[b] = true;
+      }
+      if (done.every(Boolean) || i + 1 === opts.maxTokens) break;
+      // A finished row keeps stepping on its last id (its outputs are ignored): one batch, one submit.
+      logits = await this.step(L + i, out.map((ids) => ids[ids.length - 1]));
     }
     return out;
   }

@@ -33,7 +33,7 @@ const GRAD_TOL = { atol: 1e-8, rtol: 2e-5 };
 const STAT_TOL = { atol: 1e-6, rtol: 5e-5 };
 
 describe('RL policy and value losses', () => {
-  for (const [B, T, kl] of [[3, 37, 0], [7, 29, 0.1], [1, 5, 0.05]] as const) {
+  for (const [B, T, kl] of [[3, 37, 0], [7, 29, 0.1], [9, 5, 0.05]] as const) {
     it(`policy loss (clip 0.2, KL coef ${kl}) and value loss match the references, B=${B} T=${T}`, async () => {
       const gpu = await testGpu();
       const rng = new Rng(B * 100 + T);

@@ -1,72 +1,9 @@
 // The IndexedDB checkpoint store, tested directly in Chromium (Vitest browser mode): chunking,
-// checksums, retention, rename, delete, cancellation, garbage collection and the quota error.
+// checksums, retention, rename, delete, cancellation and garbage collection (the quota error is
+// in store-quota.test.ts, which needs a browser of its own).
 // Small chunks stand in for the 64 MiB ones so multi-chunk paths run in milliseconds.
-import { cdp } from 'vitest/browser';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointStore, type SaveMeta, StoreError } from '../../../src/checkpoint/store';
-
-// Chromium reads an origin's quota when IndexedDB is first used, so the override for the quota
-// test is set before any test opens a database. 16 MiB is far more than the other tests use.
-const QUOTA = 16 * 1024 * 1024;
-beforeAll(() => cdp().send('Storage.overrideQuotaForOrigin', { origin: location.origin, quotaSize: QUOTA }));
-afterAll(() => cdp().send('Storage.overrideQuotaForOrigin', { origin: location.origin }));
-
-const opened: { store: CheckpointStore; dbName: string }[] = [];
-let dbCounter = 0;
-
-async function openStore(options: { chunkBytes?: number; keepAutosaves?: number; dbName?: string } = {}) {
-  const dbName = options.dbName ?? `store-test-${Date.now()}-${++dbCounter}`;
-  const store = await CheckpointStore.open({ chunkBytes: 1000, ...options, dbName });
-  opened.push({ store, dbName });
-  return { store, dbName };
-}
-
-afterEach(async () => {
-  for (const { store, dbName } of opened.splice(0)) {
-    store.close();
-    await new Promise((resolve) => { const r = indexedDB.deleteDatabase(dbName); r.onsuccess = r.onerror = r.onblocked = resolve; });
-  }
-});
-
-const meta = (name: string, kind: SaveMeta['kind'] = 'manual', step = 1): SaveMeta => ({ name, kind, step, stage: 'pretrain', summary: 'test model' });
-
-function bytesOf(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed || 1;
-  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; out[i] = x & 0xff; }
-  return out;
-}
-
-/** Incompressible bytes: Chromium compresses IndexedDB values, so a quota test needs real entropy. */
-function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, i + 65536));
-  return out;
-}
-
-/** Raw access for tests: what is really in the chunks store. */
-function rawChunks(dbName: string): Promise<[string, number][]> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(dbName);
-    req.onerror = () => reject(req.error);
-    req.onsuccess = () => {
-      const keys = req.result.transaction('chunks').objectStore('chunks').getAllKeys();
-      keys.onsuccess = () => { req.result.close(); resolve(keys.result as [string, number][]); };
-    };
-  });
-}
-
-function rawPut(dbName: string, record: { id: string; index: number; bytes: Uint8Array }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(dbName);
-    req.onsuccess = () => {
-      const tx = req.result.transaction('chunks', 'readwrite');
-      tx.objectStore('chunks').put(record);
-      tx.oncomplete = () => { req.result.close(); resolve(); };
-      tx.onerror = () => reject(tx.error);
-    };
-  });
-}
+import { afterEach, describe, expect, it } from 'vitest';
+import { bytesOf, meta, openStore, rawChunks, rawPut } from './store-helpers';
 
 describe('CheckpointStore', () => {
   it('splits into chunks, lists only the manifest, and reads back the same bytes', async () => {
@@ -150,18 +87,4 @@ describe('CheckpointStore', () => {
     expect(await again.store.read(m.id)).toEqual(bytesOf(2500, 1));
   });
 
-  it('turns a full quota into a clear error, removes the partial chunks and keeps the earlier checkpoint', async () => {
-    const { store, dbName } = await openStore({ chunkBytes: 512 * 1024 });
-    const first = bytesOf(256 * 1024, 1);
-    const m = await store.save(first, meta('first'));
-    let written = 0;
-    const err = await store.save(randomBytes(QUOTA + 4 * 1024 * 1024), meta('too big'), { onProgress: (done) => { written = done; } }).catch((e: unknown) => e);
-    expect(written).toBeGreaterThan(0); // it failed part-way, after some chunks were stored
-    expect(err).toBeInstanceOf(StoreError);
-    expect(err).toMatchObject({ kind: 'quota' });
-    expect((err as Error).message).toMatch(/Not enough browser storage to save "too big".*earlier checkpoints are untouched/);
-    expect(await store.list()).toEqual([m]);
-    expect((await rawChunks(dbName)).every(([id]) => id === m.id)).toBe(true);
-    expect(await store.read(m.id)).toEqual(first);
-  });
 });
