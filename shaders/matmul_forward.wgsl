@@ -1,5 +1,5 @@
 // Batched matmul, register-tiled with workgroup-memory K tiles:
-//   C[bt] (M, N) = op(A[bt]) (M, K) · op(B[bt]) (K, N) [+ bias (N)]   (or C += … with ACCUMULATE)
+//   C[bt] (M, N) = op(A[bt]) (M, K) · op(B[bt]) (K, N) [+ bias (N)]   (or C += …)
 // op(A) = A (stored (M, K)) or Aᵀ (TRANS_A: stored (K, M)); op(B) = B (stored (K, N)) or Bᵀ
 // (TRANS_B: stored (N, K)). Batch strides are contiguous: M·K, K·N, M·N.
 // Each workgroup computes a (4·WY) × (4·WX) tile of C; each invocation a 4 × 4 block of it (four
@@ -8,18 +8,18 @@
 // multiply-adds (written as a * b + c, not fma(): software adapters may not have a fast fma).
 // Global memory is read as vec4 along each matrix's contiguous dimension when it is a multiple of 4
 // (VEC_A / VEC_B / VEC_C), otherwise element by element; every access is bounds-checked.
-// Bindings: @0 params, @1 A, @2 B, @3 bias (N) (unused unless HAS_BIAS), @4 C (read_write).
+// Bindings: @0 params, @1 A, @2 B, @3 bias (N) (read only with flag bit 1), @4 C (read_write).
 // Buffers are declared array<vec4f>: their byte sizes must be multiples of 16 (pool buffers are).
 // Dispatch: (ceil(N / (4·WX)), ceil(M / (4·WY)), batch) workgroups of WX·WY invocations.
-struct Params { M: u32, N: u32, K: u32 }
+// flags: bit 0 accumulate (C += …), bit 1 add bias. Uniform rather than override constants: they
+// only touch the epilogue, and fewer pipeline variants compile faster.
+struct Params { M: u32, N: u32, K: u32, flags: u32 }
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override VEC_A: bool = false;
 override VEC_B: bool = false;
 override VEC_C: bool = false;
-override ACCUMULATE: bool = false;
-override HAS_BIAS: bool = false;
 override WX: u32 = 16;
 override WY: u32 = 16;
 override TK: u32 = 16;
@@ -119,7 +119,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: v
   let n = n0 + 4u * tx;
   if (n >= N) { return; }
   var bv = vec4f(0.0);
-  if (HAS_BIAS) {
+  if ((p.flags & 2u) != 0u) {
     if (VEC_C) { bv = bias[n >> 2u]; }
     else { for (var j = 0u; j < min(N - n, 4u); j++) { bv[j] = bias[(n + j) >> 2u][(n + j) & 3u]; } }
   }
@@ -130,13 +130,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: v
     let idx = baseC + m * N + n;
     var v = rows[i] + bv;
     if (VEC_C) {
-      if (ACCUMULATE) { v += C[idx >> 2u]; }
+      if ((p.flags & 1u) != 0u) { v += C[idx >> 2u]; }
       C[idx >> 2u] = v;
     } else {
       for (var j = 0u; j < min(N - n, 4u); j++) {
         let e = idx + j;
         var x = v[j];
-        if (ACCUMULATE) { x += C[e >> 2u][e & 3u]; }
+        if ((p.flags & 1u) != 0u) { x += C[e >> 2u][e & 3u]; }
         C[e >> 2u][e & 3u] = x;
       }
     }

@@ -1,5 +1,5 @@
 // Batched matmul, register-blocked without workgroup memory (the variant for CPU-based adapters):
-//   C[bt] (M, N) = op(A[bt]) (M, K) · op(B[bt]) (K, N) [+ bias (N)]   (or C += … with ACCUMULATE)
+//   C[bt] (M, N) = op(A[bt]) (M, K) · op(B[bt]) (K, N) [+ bias (N)]   (or C += …)
 // op(A) = A (stored (M, K)) or Aᵀ (TRANS_A: stored (K, M)); op(B) = B (stored (K, N)) or Bᵀ
 // (TRANS_B: stored (N, K)). Batch strides are contiguous: M·K, K·N, M·N.
 // A workgroup is one row of WX invocations that all share the same 8 rows of C; each invocation owns
@@ -12,18 +12,18 @@
 // Global memory is read as vec4 along each matrix's contiguous dimension when it is a multiple of 4
 // (VEC_A / VEC_B / VEC_C), otherwise element by element; out-of-range rows and columns are clamped
 // on load (their results are never stored) and a partial last K step is zero-filled.
-// Bindings: @0 params, @1 A, @2 B, @3 bias (N) (read only if HAS_BIAS), @4 C (read_write).
+// Bindings: @0 params, @1 A, @2 B, @3 bias (N) (read only with flag bit 1), @4 C (read_write).
 // Buffers are declared array<vec4f>: their byte sizes must be multiples of 16 (pool buffers are).
 // Dispatch: (ceil(N / (4·WX)), ceil(M / 8), batch) workgroups of WX invocations.
-struct Params { M: u32, N: u32, K: u32 }
+// flags: bit 0 accumulate (C += …), bit 1 add bias. Uniform rather than override constants: they
+// only touch the epilogue, and fewer pipeline variants compile faster.
+struct Params { M: u32, N: u32, K: u32, flags: u32 }
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override VEC_A: bool = false;
 override VEC_B: bool = false;
 override VEC_C: bool = false;
-override ACCUMULATE: bool = false;
-override HAS_BIAS: bool = false;
 override WX: u32 = 8;
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -134,14 +134,14 @@ fn store(base: u32, m: u32, n: u32, bv: vec4f, acc: vec4f) {
   let e = base + m * p.N + n;
   if (VEC_C) {
     var v = acc + bv;
-    if (ACCUMULATE) { v += C[e >> 2u]; }
+    if ((p.flags & 1u) != 0u) { v += C[e >> 2u]; }
     C[e >> 2u] = v;
     return;
   }
   for (var j = 0u; j < min(p.N - n, 4u); j++) {
     let f = e + j;
     var x = acc[j] + bv[j];
-    if (ACCUMULATE) { x += C[f >> 2u][f & 3u]; }
+    if ((p.flags & 1u) != 0u) { x += C[f >> 2u][f & 3u]; }
     C[f >> 2u][f & 3u] = x;
   }
 }
@@ -179,7 +179,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 
   if (n >= N) { return; }
   var bv = vec4f(0.0);
-  if (HAS_BIAS) {
+  if ((p.flags & 2u) != 0u) {
     if (VEC_C) { bv = bias[n >> 2u]; }
     else { for (var j = 0u; j < min(N - n, 4u); j++) { bv[j] = bias[(n + j) >> 2u][(n + j) & 3u]; } }
   }

@@ -6,10 +6,10 @@
 //   r_t     = −klCoef · kl_t  (+ clamp(scores[b], −scoreClip, scoreClip) on the last response token)
 //   δ_t     = r_t + γ·V_next − V_t          (V_next = 0 after the last token: the episode ends)
 //   A_t     = δ_t + γ·λ·A_next,  R_t = A_t + V_t
-// adv and returns are 0 on other rows; seqKl[b] = Σ_t kl_t. Ignored rows inside a response are
-// skipped (the next response token counts as the next step).
+// adv and returns are 0 on other rows. Ignored rows inside a response are skipped (the next
+// response token counts as the next step).
 // Bindings: @0 params, @1 targets (B·T) i32, @2 oldNll (B·T), @3 refNll (B·T), @4 values (B·T),
-//   @5 scores (B), @6 adv (B·T) out, @7 returns (B·T) out, @8 seqKl (B) out
+//   @5 scores (B), @6 adv (B·T) out, @7 returns (B·T) out
 // Dispatch: ceil(B / 64) workgroups of 64 in x (B is a count of sequences, far below the limit).
 struct Params { B: u32, T: u32, V: u32, gamma: f32, lambda: f32, klCoef: f32, scoreClip: f32 }
 
@@ -21,7 +21,6 @@ struct Params { B: u32, T: u32, V: u32, gamma: f32, lambda: f32, klCoef: f32, sc
 @group(0) @binding(5) var<storage, read> scores: array<f32>;
 @group(0) @binding(6) var<storage, read_write> adv: array<f32>;
 @group(0) @binding(7) var<storage, read_write> returns: array<f32>;
-@group(0) @binding(8) var<storage, read_write> seqKl: array<f32>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -30,7 +29,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var nextV = 0.0;
   var nextA = 0.0;
   var last = true;
-  var kl = 0.0;
   for (var s = 0u; s < p.T; s++) {
     let i = b * p.T + (p.T - 1u - s);
     let tgt = targets[i];
@@ -39,8 +37,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       returns[i] = 0.0;
       continue;
     }
-    let k = refNll[i] - oldNll[i];
-    var r = -p.klCoef * k;
+    var r = -p.klCoef * (refNll[i] - oldNll[i]);
     if (last) {
       r += clamp(scores[b], -p.scoreClip, p.scoreClip);
       last = false;
@@ -51,7 +48,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     returns[i] = a + v;
     nextV = v;
     nextA = a;
-    kl += k;
   }
-  seqKl[b] = kl;
 }

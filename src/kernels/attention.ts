@@ -37,14 +37,15 @@ export interface AttentionBackwardArgs extends AttentionForwardArgs {
 export const MAX_HEAD_DIM = 128;
 /** Threads per workgroup: one per query row (forward, dq) or per key (dk, dv). */
 const ROWS = 64;
-/** Workgroup memory for the two streamed tiles (K and V, or Q and dO): the WebGPU default limit,
- *  so the kernels run on every device. */
+/** Workgroup memory for the streamed tiles: the WebGPU default limit, so the kernels run on every
+ *  device. */
 const TILE_BYTES = 16384;
 
-/** Rows of keys (forward, dq) or queries (dk, dv) per streamed tile: two tiles of hd floats each
- *  within TILE_BYTES, a multiple of 4 (blocks of 4), at most 64 (MAX_BC in the forward shader). */
-export function attentionTileRows(headDim: number): number {
-  return Math.min(64, 4 * Math.floor(TILE_BYTES / (2 * 4 * headDim * 4)));
+/** Rows per streamed tile: two tiles of hd floats (K and V, or Q and dO) plus `extraBytesPerRow`
+ *  (the dK/dV pass also keeps lse and D per row) within TILE_BYTES; a multiple of 4 (rows go in
+ *  blocks of 4), at most 64 (MAX_BC in the forward shader). */
+export function attentionTileRows(headDim: number, extraBytesPerRow = 0): number {
+  return Math.min(64, 4 * Math.floor(TILE_BYTES / (8 * headDim + extraBytesPerRow) / 4));
 }
 
 /** Throws an Error a person can act on when the shape is outside what the kernels handle. */
@@ -57,8 +58,18 @@ export function checkAttentionShape({ B, T, nHead, nKvHead, headDim }: Attention
     throw new Error(`attention: ${nHead} query heads cannot be shared evenly by ${nKvHead} kv heads; choose n_kv_head dividing n_head.`);
 }
 
-function constants(headDim: number): Record<string, number> {
-  return { HD4: headDim / 4 };
+/** Throws when a buffer is too small for the shape (the shaders' clamped reads would hide it). */
+function checkSizes(args: Partial<AttentionBackwardArgs> & AttentionShape): void {
+  const { B, T, nHead, nKvHead, headDim } = args;
+  const need: [string, GPUBuffer | undefined, number][] = [
+    ['qkv', args.qkv, B * T * (nHead + 2 * nKvHead) * headDim],
+    ['out', args.out, B * T * nHead * headDim],
+    ['lse', args.lse, B * nHead * T],
+    ['dout', args.dout, B * T * nHead * headDim],
+    ['dqkv', args.dqkv, B * T * (nHead + 2 * nKvHead) * headDim],
+  ];
+  for (const [name, buf, n] of need)
+    if (buf && buf.size < 4 * n) throw new Error(`attention: ${name} holds ${buf.size} bytes but B=${B}, T=${T}, heads ${nHead}/${nKvHead}, hd ${headDim} need ${4 * n}.`);
 }
 
 function shapeParams({ B, T, nHead, nKvHead, headDim }: AttentionShape) {
@@ -69,10 +80,11 @@ function shapeParams({ B, T, nHead, nKvHead, headDim }: AttentionShape) {
 /** out = causal softmax(q·kᵀ/√hd)·v per query head; lse = logsumexp of the scaled scores. */
 export function attentionForward(gpu: Gpu, enc: StepEncoder, args: AttentionForwardArgs): void {
   checkAttentionShape(args);
+  checkSizes(args);
   const { qkv, out, lse, B, T, nHead, headDim } = args;
   enc.dispatch1d({
     label: 'attention_forward',
-    pipeline: gpu.pipeline('attention_forward', forwardWgsl, { ...constants(headDim), BR: ROWS, BC: attentionTileRows(headDim) }),
+    pipeline: gpu.pipeline('attention_forward', forwardWgsl, { HD4: headDim / 4, BR: ROWS, BC: attentionTileRows(headDim) }),
     params: shapeParams(args),
     buffers: [qkv, out, lse],
   }, B * nHead * Math.ceil(T / ROWS));
@@ -81,19 +93,19 @@ export function attentionForward(gpu: Gpu, enc: StepEncoder, args: AttentionForw
 /** dqkv = gradient of Σ out·dout with respect to qkv (q, k and v parts all overwritten). */
 export function attentionBackward(gpu: Gpu, enc: StepEncoder, args: AttentionBackwardArgs): void {
   checkAttentionShape(args);
+  checkSizes(args);
   const { qkv, out, lse, dout, dqkv, B, T, nHead, nKvHead, headDim } = args;
-  const tile = attentionTileRows(headDim);
   const p = shapeParams(args);
   const buffers = [qkv, out, lse, dout, dqkv];
   enc.dispatch1d({
     label: 'attention_backward',
-    pipeline: gpu.pipeline('attention_backward', backwardDqWgsl, { ...constants(headDim), BR: ROWS, BC: tile }),
+    pipeline: gpu.pipeline('attention_backward', backwardDqWgsl, { HD4: headDim / 4, BR: ROWS, BC: attentionTileRows(headDim) }),
     params: p,
     buffers,
   }, B * nHead * Math.ceil(T / ROWS));
   enc.dispatch1d({
     label: 'attention_backward_dkv',
-    pipeline: gpu.pipeline('attention_backward_dkv', backwardDkvWgsl, { ...constants(headDim), BK: ROWS, BQ: tile }),
+    pipeline: gpu.pipeline('attention_backward_dkv', backwardDkvWgsl, { HD4: headDim / 4, BK: ROWS, BQ: attentionTileRows(headDim, 8) }),
     params: p,
     buffers,
   }, B * nKvHead * Math.ceil(T / ROWS));

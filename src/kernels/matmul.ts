@@ -86,8 +86,6 @@ export function matmul(gpu: Gpu, enc: StepEncoder, args: MatmulArgs): void {
     VEC_A: Number((transA ? M : K) % 4 === 0),
     VEC_B: Number((transB ? K : N) % 4 === 0),
     VEC_C: Number(N % 4 === 0),
-    ACCUMULATE: Number(accumulate),
-    HAS_BIAS: Number(bias !== null),
   };
   const pipeline = variant === 'tiled'
     ? gpu.pipeline('matmul_forward', forwardWgsl, { ...constants, ...TILED, AS_LEN: TILED.TK * TILED.WY, BS_LEN: TILED.TK * TILED.WX })
@@ -95,7 +93,7 @@ export function matmul(gpu: Gpu, enc: StepEncoder, args: MatmulArgs): void {
   enc.dispatch({
     label: variant === 'tiled' ? 'matmul_forward' : 'matmul_forward_regs',
     pipeline,
-    params: params().u32(M, N, K),
+    params: params().u32(M, N, K, (accumulate ? 1 : 0) | (bias ? 2 : 0)),
     // Without a bias, A stands in at the bias binding (never read): both are read-only.
     buffers: [a, b, bias ?? a, c],
     workgroups: groups,

@@ -70,17 +70,16 @@ export interface GaeRefArgs {
 }
 
 /** Rewards and GAE as rl_gae.wgsl defines them, by the recursion A_t = δ_t + γλ·A_{t+1}. */
-export function gaeRef(a: GaeRefArgs): { adv: Float64Array; returns: Float64Array; seqKl: Float64Array; rewards: Float64Array } {
+export function gaeRef(a: GaeRefArgs): { adv: Float64Array; returns: Float64Array; rewards: Float64Array } {
   const N = a.B * a.T;
-  const adv = new Float64Array(N), returns = new Float64Array(N), rewards = new Float64Array(N), seqKl = new Float64Array(a.B);
+  const adv = new Float64Array(N), returns = new Float64Array(N), rewards = new Float64Array(N);
   for (let b = 0; b < a.B; b++) {
     const rows: number[] = [];
     for (let t = 0; t < a.T; t++) if (counted(a.targets[b * a.T + t], a.V)) rows.push(b * a.T + t);
     let nextV = 0, nextA = 0;
     for (let k = rows.length - 1; k >= 0; k--) {
       const i = rows[k];
-      const kl = a.refNll[i] - a.oldNll[i];
-      let r = -a.klCoef * kl;
+      let r = -a.klCoef * (a.refNll[i] - a.oldNll[i]);
       if (k === rows.length - 1) r += Math.min(Math.max(a.scores[b], -a.scoreClip), a.scoreClip);
       rewards[i] = r;
       const A = r + a.gamma * nextV - a.values[i] + a.gamma * a.lambda * nextA;
@@ -88,10 +87,9 @@ export function gaeRef(a: GaeRefArgs): { adv: Float64Array; returns: Float64Arra
       returns[i] = A + a.values[i];
       nextV = a.values[i];
       nextA = A;
-      seqKl[b] += kl;
     }
   }
-  return { adv, returns, seqKl, rewards };
+  return { adv, returns, rewards };
 }
 
 /** (x − mean) / sqrt(var + 1e-8) over counted rows (population variance); 0 elsewhere. */

@@ -2,14 +2,14 @@
 // no readback:
 //   rlPolicyLoss  clipped ratio loss (+ optional k3 KL to a reference) → rowGrad for LmHead.backward
 //   rlValueLoss   PPO's clipped value loss → dValues for ScalarHead.backward
-//   rlGae         per-token rewards (KL penalty + clipped score at the last token), GAE advantages,
-//                 returns and per-sequence KL, one thread per sequence
+//   rlGae         per-token rewards (KL penalty + clipped score at the last token), GAE advantages
+//                 and returns, one thread per sequence
 //   rlWhiten      advantages → zero mean, unit variance over the response tokens, in place
 // Per-token quantities are indexed by row t of a (B, T) batch whose target is the token sampled
 // there; rows with target −1 (prompt, padding) are ignored. Log-probs travel as negative
 // log-likelihoods (LmHead.losses, copied as they are), so no conversion pass is needed.
 // Metrics land in a caller's stats buffer at statsOffset, to be read back once per update.
-// Not here: sequence sums and DPO (rl-dpo.ts). Reference: rl-ppo.ref.ts.
+// Not here: sequence sums (the sequence KL is a difference of two) and DPO (rl-dpo.ts). Reference: rl-ppo.ref.ts.
 import policyWgsl from '../../shaders/rl_policy_loss.wgsl?raw';
 import valueWgsl from '../../shaders/rl_value_loss.wgsl?raw';
 import gaeWgsl from '../../shaders/rl_gae.wgsl?raw';
@@ -88,7 +88,6 @@ export interface GaeArgs {
   scores: GPUBuffer;  // (B) sequence rewards (reward model or grader)
   adv: GPUBuffer;     // (B·T) out
   returns: GPUBuffer; // (B·T) out
-  seqKl: GPUBuffer;   // (B) out: Σ_t log π_old − log π_ref
   B: number;
   T: number;
   V: number;
@@ -105,7 +104,7 @@ export function rlGae(gpu: Gpu, enc: StepEncoder, a: GaeArgs): void {
     label: 'rl_gae',
     pipeline: gpu.pipeline('rl_gae', gaeWgsl),
     params: params().u32(a.B, a.T, a.V).f32(a.gamma, a.lambda, a.klCoef, Math.min(a.scoreClip, 3e38)),
-    buffers: [a.targets, a.oldNll, a.refNll, a.values, a.scores, a.adv, a.returns, a.seqKl],
+    buffers: [a.targets, a.oldNll, a.refNll, a.values, a.scores, a.adv, a.returns],
     workgroups: [Math.ceil(a.B / 64)],
   });
 }

@@ -2,7 +2,7 @@
 // checksums, retention, rename, delete, cancellation and garbage collection (the quota error is
 // in store-quota.test.ts, which needs a browser of its own).
 // Small chunks stand in for the 64 MiB ones so multi-chunk paths run in milliseconds.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytesOf, meta, openStore, rawChunks, rawPut } from './store-helpers';
 
 describe('CheckpointStore', () => {
