@@ -1,10 +1,13 @@
 // Training benchmark, ours vs TF.js, in one Node process on one adapter:
-//   npm run bench:train -- [--adapter llvmpipe] [--presets tiny,small] [--tiny 4x64] [--small 1x64] [--steps 3] [--warmup 1]
+//   npm run bench:train -- [--adapter llvmpipe] [--presets tiny,small] [--tiny 4x64] [--small 1x64]
+//                          [--steps N] [--warmup N] [--tf-steps N] [--tf-warmup N]
 // For each preset, both sides train the same GPT from the same initial weights on the same random
 // token batches (AdamW, weight decay on 2-D weights, global-norm clipping): a first step (pipeline
-// compilation included, timed on its own), warm-up steps, then timed steps, each awaited until the
-// GPU has finished it. Prints a table and writes bench/results/train.json (train-<adapter>.json for
-// a non-default adapter). Software adapters run at a few GFLOP/s, so batches are small and steps few.
+// compilation included, timed on its own, and the warm-up that matters), extra warm-up steps, then
+// timed steps, each awaited until the GPU has finished it. Prints a table and writes
+// bench/results/train.json (train-<adapter>.json for a non-default adapter).
+// Software adapters run at a few GFLOP/s and a TF.js `small` step takes minutes here, so batches are
+// small, `small` runs at a shortened T, and TF.js gets fewer timed steps than ours.
 import { createNodeGpu, type NodeAdapter } from '../src/gpu/node';
 import type { Gpu } from '../src/gpu/gpu';
 import { presetConfig, type ModelConfig } from '../src/model/config';
@@ -16,32 +19,54 @@ import { Rng } from '../src/util/rng';
 import type { Batch } from '../src/data/batcher';
 import { measure, writeResults, type BenchRow, type Timing } from './common';
 import { initTfjs, type TfPeer } from './tfjs';
-import { TfGptTrainer } from './tf-gpt-train';
+import { TfGptTrainer, loadOracle } from './tf-gpt-train';
 import { TfBackendStats } from './tf-backend-stats';
-import { formatTrainTable, type TrainRow, type SideResult } from './train-table';
+import { formatTrainTable, summarize, type TrainRow, type SideResult } from './train-table';
 
 const LR = 1e-3;
-/** Default (B, T) per preset: `small` runs at a shortened T so a TF.js step takes about a minute here. */
-const SHAPES: Record<string, [number, number]> = { tiny: [4, 64], small: [1, 64] };
+interface Steps { warmup: number; steps: number }
+interface PresetPlan { B: number; T: number; ours: Steps; tfjs: Steps }
+/** Defaults sized for a loaded 2-core machine on SwiftShader (whole run about 10 minutes). */
+const DEFAULTS: Record<string, PresetPlan> = {
+  tiny: { B: 4, T: 64, ours: { warmup: 1, steps: 5 }, tfjs: { warmup: 0, steps: 3 } },
+  small: { B: 1, T: 64, ours: { warmup: 1, steps: 3 }, tfjs: { warmup: 0, steps: 2 } },
+};
+const FALLBACK: PresetPlan = { B: 1, T: 64, ours: { warmup: 1, steps: 3 }, tfjs: { warmup: 0, steps: 2 } };
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function shapeArg(preset: string): [number, number] {
+function intArg(name: string, fallback: number): number {
+  const s = arg(name);
+  if (s === undefined) return fallback;
+  if (!/^\d+$/.test(s)) throw new Error(`--${name} takes a whole number, got ${s}`);
+  return Number(s);
+}
+
+/** The preset's defaults with command-line overrides. */
+function presetPlan(preset: string): PresetPlan {
+  const d = DEFAULTS[preset] ?? FALLBACK;
+  let { B, T } = d;
   const s = arg(preset);
-  if (!s) return SHAPES[preset] ?? [1, 64];
-  const m = /^(\d+)x(\d+)$/.exec(s);
-  if (!m) throw new Error(`--${preset} takes BxT, e.g. 2x64; got ${s}`);
-  return [Number(m[1]), Number(m[2])];
+  if (s) {
+    const m = /^(\d+)x(\d+)$/.exec(s);
+    if (!m) throw new Error(`--${preset} takes BxT, e.g. 2x64; got ${s}`);
+    [B, T] = [Number(m[1]), Number(m[2])];
+  }
+  return {
+    B, T,
+    ours: { warmup: intArg('warmup', d.ours.warmup), steps: Math.max(1, intArg('steps', d.ours.steps)) },
+    tfjs: { warmup: intArg('tf-warmup', d.tfjs.warmup), steps: Math.max(1, intArg('tf-steps', d.tfjs.steps)) },
+  };
 }
 
 /** Uniform random next-token batches (the content does not change the work per step). */
 function randomBatches(n: number, B: number, T: number, V: number, seed: number): Batch[] {
   const rng = new Rng(seed);
   return Array.from({ length: n }, () => {
-    const stream = Int32Array.from({ length: B * (T + 1) }, () => Math.floor(rng.next() * V));
+    const stream = Int32Array.from({ length: B * (T + 1) }, () => rng.int(V));
     const inputs = new Int32Array(B * T), targets = new Int32Array(B * T);
     for (let b = 0; b < B; b++) {
       inputs.set(stream.subarray(b * (T + 1), b * (T + 1) + T), b * T);
@@ -58,7 +83,7 @@ function flopsPerToken(c: ModelConfig, T: number): number {
   return 6 * n + 12 * c.nLayer * c.dModel * T;
 }
 
-interface Plan { preset: string; config: ModelConfig; B: number; T: number; warmup: number; steps: number; weights: Record<string, Float32Array>; batches: Batch[] }
+interface Plan extends PresetPlan { preset: string; config: ModelConfig; weights: Record<string, Float32Array>; batches: Batch[] }
 
 const timed = (t: Timing, B: number, T: number) => ({
   msPerStep: t.medianMs, minMs: t.minMs, maxMs: t.maxMs, spreadPct: (100 * (t.maxMs - t.minMs)) / t.medianMs,
@@ -85,13 +110,13 @@ async function runOurs(gpu: Gpu, p: Plan): Promise<SideResult> {
     dispatches = gpu.stats.dispatches - s0.dispatches;
     submits = gpu.stats.submits - s0.submits;
     readbacks = gpu.stats.readbacks - s0.readbacks;
-  }, { warmup: p.warmup, iters: p.steps, minIters: p.steps, budgetMs: 0 });
+  }, { warmup: p.ours.warmup, iters: p.ours.steps, minIters: p.ours.steps, budgetMs: 0 });
   const losses = (await trainer.flush()).map((r) => r.loss);
   const peakBytes = gpu.pool.peakBytes - base;
   trainer.destroy();
   model.destroy();
   gpu.pool.trim();
-  return { ...timed(t, p.B, p.T), firstStepMs, pipelines, dispatches, submits, readbacks, peakBytes, losses };
+  return { ...timed(t, p.B, p.T), warmup: p.ours.warmup, firstStepMs, pipelines, dispatches, submits, readbacks, peakBytes, losses };
 }
 
 async function runTfjs(peer: TfPeer, stats: TfBackendStats, p: Plan): Promise<SideResult> {
@@ -116,14 +141,14 @@ async function runTfjs(peer: TfPeer, stats: TfBackendStats, p: Plan): Promise<Si
     const s1 = stats.counts();
     dispatches = s1.dispatches - s0.dispatches;
     submits = s1.submits - s0.submits;
-  }, { warmup: p.warmup, iters: p.steps, minIters: p.steps, budgetMs: 0 });
+  }, { warmup: p.tfjs.warmup, iters: p.tfjs.steps, minIters: p.tfjs.steps, budgetMs: 0 });
   const leaked = tf.memory().numTensors - tensors0;
   if (leaked !== 0) console.warn(`  TF.js: ${leaked} tensors more after the timed steps than before (a leak in the bench).`);
   const peakBytes = stats.allocatedBytes - base;
   trainer.dispose();
   stats.trimFree();
   // Each TF.js step ends with one loss readback (data()), which is how the step is awaited.
-  return { ...timed(t, p.B, p.T), firstStepMs, pipelines, dispatches, submits, readbacks: 1, peakBytes, losses };
+  return { ...timed(t, p.B, p.T), warmup: p.tfjs.warmup, firstStepMs, pipelines, dispatches, submits, readbacks: 1, peakBytes, losses };
 }
 
 function toRow(p: Plan, ours: SideResult, tfjs: SideResult): TrainRow {
@@ -134,19 +159,21 @@ function toRow(p: Plan, ours: SideResult, tfjs: SideResult): TrainRow {
     oursMs: ours.msPerStep, peerMs: tfjs.msPerStep,
     oursGflops: flops / (ours.msPerStep * 1e6), peerGflops: flops / (tfjs.msPerStep * 1e6),
     ratio: tfjs.msPerStep / ours.msPerStep, dispatches: ours.dispatches, submits: ours.submits,
-    oursSpreadPct: spread(ours), peerSpreadPct: spread(tfjs), iters: p.steps, oursCpuMs: ours.cpuMsPerStep, peerCpuMs: tfjs.cpuMsPerStep,
+    oursSpreadPct: spread(ours), peerSpreadPct: spread(tfjs), iters: p.ours.steps, oursCpuMs: ours.cpuMsPerStep, peerCpuMs: tfjs.cpuMsPerStep,
   };
-  return { ...bench, preset: p.preset, B: p.B, T: p.T, warmup: p.warmup, config: p.config, ours, tfjs };
+  const common = Math.min(ours.losses.length, tfjs.losses.length);
+  let lossMaxDiff = 0;
+  for (let k = 0; k < common; k++) lossMaxDiff = Math.max(lossMaxDiff, Math.abs(ours.losses[k] - tfjs.losses[k]));
+  return { ...bench, preset: p.preset, B: p.B, T: p.T, config: p.config, lossMaxDiff, ours, tfjs };
 }
 
 async function main(): Promise<void> {
   const adapter = (arg('adapter') ?? 'swiftshader') as NodeAdapter;
   const presets = (arg('presets') ?? 'tiny,small').split(',');
-  const steps = Number(arg('steps') ?? 3);
-  const warmup = Number(arg('warmup') ?? 1);
   const gpu = await createNodeGpu(adapter);
   const peer = await initTfjs(gpu);
   const stats = new TfBackendStats(peer);
+  await loadOracle(); // module loading is not part of anyone's first step
   console.log(`ours:  ${gpu.info.description} (${adapter}, ${gpu.info.featureLevel})`);
   console.log(`TF.js: ${stats.adapter} (tfjs-backend-webgpu ${peer.tf.version_core})`);
   if (stats.adapter !== gpu.info.description) console.warn('WARNING: TF.js is not on the same adapter as ours; the comparison is not like for like.');
@@ -154,13 +181,12 @@ async function main(): Promise<void> {
   const rows: TrainRow[] = [];
   for (const preset of presets) {
     const config = presetConfig(preset);
-    const [B, T] = shapeArg(preset);
-    const plan: Plan = {
-      preset, config, B, T, warmup, steps,
-      weights: initParams(config, 1), batches: randomBatches(1 + warmup + steps, B, T, config.vocabSize, 2),
-    };
-    const note = T < config.contextLength ? ` (context ${config.contextLength}, shortened for a software adapter)` : '';
-    console.log(`\n${preset}: ${config.nLayer} layers, d=${config.dModel}, B=${B}, T=${T}${note}; 1 first step + ${warmup} warm-up + ${steps} timed steps each`);
+    const pp = presetPlan(preset);
+    const n = 1 + Math.max(pp.ours.warmup + pp.ours.steps, pp.tfjs.warmup + pp.tfjs.steps);
+    const plan: Plan = { ...pp, preset, config, weights: initParams(config, 1), batches: randomBatches(n, pp.B, pp.T, config.vocabSize, 2) };
+    const note = pp.T < config.contextLength ? ` (context ${config.contextLength}, T shortened for a software adapter)` : '';
+    const describe = (s: Steps) => `1 first + ${s.warmup} warm-up + ${s.steps} timed steps`;
+    console.log(`\n${preset}: ${config.nLayer} layers, d=${config.dModel}, B=${pp.B}, T=${pp.T}${note}; ours ${describe(pp.ours)}, TF.js ${describe(pp.tfjs)}`);
     const ours = await runOurs(gpu, plan);
     console.log(`  ours:  ${ours.msPerStep.toFixed(0)} ms/step, first step ${ours.firstStepMs.toFixed(0)} ms, losses ${ours.losses.map((l) => l.toFixed(4)).join(' ')}`);
     const tfjs = await runTfjs(peer, stats, plan);
@@ -169,6 +195,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nTraining step, ours vs TF.js ${peer.tf.version_core} on ${gpu.info.description}`);
   console.log(formatTrainTable(rows));
+  for (const line of summarize(rows)) console.log(line);
   const name = adapter === 'swiftshader' ? 'train' : `train-${adapter}`;
   const path = writeResults(name, rows, {
     adapter: gpu.info.description, tfjsAdapter: stats.adapter, backend: adapter, peer: `tfjs-backend-webgpu ${peer.tf.version_core}`,

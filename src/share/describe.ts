@@ -11,5 +11,5 @@ export function formatCount(n: number): string {
 
 /** One line for lists: "2 layers · d 128 · 4 heads · ctx 64 · 0.4M params". */
 export function describeModel(c: ModelConfig): string {
-  return `${c.nLayer} layers · d ${c.dModel} · ${c.nHead} heads · ctx ${c.contextLength} · ${formatCount(countParams(c))} params`;
+  return `${c.nLayer} layer${c.nLayer === 1 ? '' : 's'} · d ${c.dModel} · ${c.nHead} heads · ctx ${c.contextLength} · ${formatCount(countParams(c))} params`;
 }

@@ -64,7 +64,7 @@ export const DEFAULT_TRAIN: TrainSettings = {
 };
 
 export const DEFAULT_SAMPLE: SampleSettings = {
-  prompt: 'Once upon a time', temperature: 0.8, topK: 40, topP: 0.95, maxTokens: 200,
+  prompt: 'Once there was', temperature: 0.8, topK: 40, topP: 0.95, maxTokens: 200,
 };
 
 export const DEFAULT_DATA: DataSettings = { source: 'builtin', text: '', fileName: '', tokenizer: 'byte' };

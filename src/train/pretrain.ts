@@ -34,6 +34,8 @@ export interface RunOptions {
   steps?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Awaited before each step: where a caller pauses the run or takes a consistent snapshot. */
+  beforeStep?: () => Promise<void>;
 }
 
 export interface SampleRequest extends Partial<SamplingParams> { prompt: string; maxTokens?: number; seed?: number; stop?: string[] }
@@ -107,6 +109,8 @@ export class PretrainRun {
         etaSec: done > 0 ? ((end - last.step) * elapsed) / done : NaN, valLoss: this.lastValLoss, skipped: this.skipped });
     };
     while (this.step < end && !opts.signal?.aborted) {
+      await opts.beforeStep?.();
+      if (opts.signal?.aborted) break;
       const batches = Array.from({ length: this.trainer.accumSteps }, () => this.batcher.next());
       const lr = learningRate(this.schedule(), this.step);
       report(await this.trainer.step(batches, lr));

@@ -5,6 +5,7 @@
 import type { Gpu } from '../gpu/gpu';
 import type { ModelConfig } from '../model/config';
 import type { DataSettings, SampleSettings, StageId, TrainSettings } from '../share/settings';
+import { TrainingEngine } from '../train/engine';
 
 /** Everything one stage run needs, as the user set it. */
 export interface StageOptions {
@@ -48,8 +49,7 @@ export interface EngineBridge {
   loadCheckpoint(bytes: Uint8Array): Promise<void>;
 }
 
-/** The engine this build runs, or null when none is connected (the UI then says so and every
- *  training call fails with a readable message). Connecting the engine is this one line. */
-export function createEngine(_gpu: Gpu): EngineBridge | null {
-  return null;
+/** The engine this build runs (null would mean none is connected: the UI then says so). */
+export function createEngine(gpu: Gpu): EngineBridge | null {
+  return new TrainingEngine(gpu);
 }

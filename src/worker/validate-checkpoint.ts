@@ -1,6 +1,8 @@
-// The one place imported checkpoint bytes are checked before they enter the store.
-// Point this at the safetensors codec's decoder: it should throw a readable error for anything
-// that is not a TabGPT checkpoint, and return what the checkpoints list shows about it.
+// The one place imported checkpoint bytes are checked before they enter the store: the full
+// codec validation (safetensors structure, metadata, config against tensors), with its specific
+// message for a bad file, and what the checkpoints list shows about a good one.
+import { readCheckpoint } from '../train/pretrain';
+import { describeModel } from '../share/describe';
 
 /** Largest file accepted for import (2 GiB: the largest ArrayBuffer every browser can allocate). */
 export const MAX_IMPORT_BYTES = 2 ** 31 - 1;
@@ -16,5 +18,6 @@ export interface CheckpointInfo {
 export function validateCheckpointBytes(bytes: Uint8Array): CheckpointInfo {
   if (bytes.byteLength === 0) throw new Error('The file is empty, so it cannot be a checkpoint.');
   if (bytes.byteLength > MAX_IMPORT_BYTES) throw new Error('The file is larger than 2 GiB, more than a browser can import.');
-  return { step: 0, stage: '', summary: 'Contents are checked when it is loaded.' };
+  const c = readCheckpoint(bytes);
+  return { step: c.step, stage: c.stage, summary: describeModel(c.config) };
 }

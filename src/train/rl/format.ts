@@ -1,8 +1,8 @@
-// How RL turns task text into token ids and back: the prompt's ids (ending where the response
-// starts), a response's ids (ending with the stop id, so the policy learns to stop), and the text
-// of a sampled response. The plain format is "prompt" + "answer" + stop string, as a model
-// fine-tuned on such lines expects; a chat template can implement the same interface.
-import type { Tokenizer } from '../../tokenizer';
+// How RL turns task text into token ids and back, through the chat template: a prompt is the
+// user's question rendered up to <|assistant|>, a response is the reply's ids closed by <|end|>
+// (included, so the policy learns to stop), and a sampled response's text is what precedes <|end|>.
+// A narrow interface, so RL does not depend on one template.
+import { decodeReply, renderPrompt, type ChatTemplate } from '../../data/chat/template';
 
 export interface RlFormat {
   prompt(text: string): number[];
@@ -14,17 +14,11 @@ export interface RlFormat {
   decode(ids: number[]): string;
 }
 
-export function plainFormat(tokenizer: Tokenizer, stop = '\n'): RlFormat {
-  const stopIds = tokenizer.encode(stop, { allowSpecial: true });
-  if (stopIds.length !== 1) throw new Error(`The stop text ${JSON.stringify(stop)} must be one token of the tokenizer, but it encodes to ${stopIds.length} tokens.`);
-  const stopId = stopIds[0];
+export function chatFormat(tpl: ChatTemplate): RlFormat {
   return {
-    prompt: (text) => tokenizer.encode(text),
-    response: (text) => [...tokenizer.encode(text), stopId],
-    stopId,
-    decode: (ids) => {
-      const end = ids.indexOf(stopId);
-      return tokenizer.decode(end >= 0 ? ids.slice(0, end) : ids);
-    },
+    prompt: (text) => renderPrompt(tpl, [{ role: 'user', content: text }]),
+    response: (text) => [...tpl.tokenizer.encode(text), tpl.end],
+    stopId: tpl.end,
+    decode: (ids) => decodeReply(tpl, ids),
   };
 }

@@ -1,8 +1,9 @@
-// Tasks with a verifiable answer, the default data of the RL stage: prompts to sample from and a
-// grader that scores a response. Until the shared built-in tasks (src/tasks) land, this module
-// provides one small local task, addition of two small numbers, behind the same narrow interface.
+// The RL stage's view of the built-in tasks (src/tasks): prompts to sample from, per split, and a
+// verifiable grader (exact match after normalisation). A narrow interface, so a caller can also
+// hand RL its own task.
 // It does not tokenize (format.ts) or sample (rollout.ts).
-import { Rng } from '../../util/rng';
+import { drawItems, isExactMatch, preferencePairs, taskFamilies, type Split, type TaskFamily } from '../../tasks';
+import type { PreferencePair as ChatPair } from '../../data/chat/types';
 
 export interface RlExample {
   prompt: string;
@@ -10,38 +11,30 @@ export interface RlExample {
   answer: string;
 }
 
-export type RlSplit = 'train' | 'test';
-
 export interface RlTask {
   name: string;
   summary: string;
-  /** `count` examples of a split, deterministic in `seed`; train and test never share a prompt. */
-  examples(split: RlSplit, count: number, seed: number): RlExample[];
+  /** `count` examples of a split, deterministic in `seed`; train and held-out never share a problem. */
+  examples(split: Split, count: number, seed: number): RlExample[];
   /** Reward in [0, 1] for a response's text (its stop token already removed). */
   grade(example: RlExample, response: string): number;
-  /** Characters prompts and answers use (a char tokenizer built from them covers the task). */
-  alphabet: string;
+  /** Preference pairs (right vs subtly wrong answer) for DPO, when the task can make them. */
+  pairs?(split: Split, count: number, seed: number): ChatPair[];
 }
 
-/** "a+b=" → "a+b" for a, b in [0, maxOperand]; one pair in five (fixed by a hash) is held out. */
-export function additionTask(maxOperand = 19): RlTask {
-  if (!(Number.isInteger(maxOperand) && maxOperand >= 1 && maxOperand <= 9999)) throw new Error(`The addition task's largest operand must be a whole number from 1 to 9999, got ${maxOperand}.`);
-  const pairs: Record<RlSplit, [number, number][]> = { train: [], test: [] };
-  for (let a = 0; a <= maxOperand; a++)
-    for (let b = 0; b <= maxOperand; b++) pairs[(Math.imul(a * 7919 + b, 2654435761) >>> 0) % 5 === 0 ? 'test' : 'train'].push([a, b]);
+/** A built-in task by name (see src/tasks TASK_NAMES), or from families built with options. */
+export function builtinTask(task: string | readonly TaskFamily[]): RlTask {
+  const families = typeof task === 'string' ? taskFamilies(task) : task;
   return {
-    name: 'addition',
-    summary: `add two whole numbers from 0 to ${maxOperand} ("3+4=" → "7")`,
-    alphabet: '0123456789+=\n',
+    name: typeof task === 'string' ? task : families.map((f) => f.name).join('+'),
+    summary: families.map((f) => f.summary).join('; '),
     examples(split, count, seed) {
-      const rng = new Rng(seed), pool = pairs[split];
-      return Array.from({ length: count }, () => {
-        const [a, b] = pool[rng.int(pool.length)];
-        return { prompt: `${a}+${b}=`, answer: String(a + b) };
-      });
+      const items = drawItems(families, { split, count, seed });
+      if (items.length === 0) throw new Error(`The task has no ${split} problems to draw.`);
+      // A small split runs out of unique problems: cycle through what there is.
+      return Array.from({ length: count }, (_, i) => ({ prompt: items[i % items.length].prompt, answer: items[i % items.length].answer }));
     },
-    grade: (example, response) => (response.trim() === example.answer ? 1 : 0),
+    grade: (example, response) => (isExactMatch(response, example.answer) ? 1 : 0),
+    pairs: (split, count, seed) => preferencePairs(families, { split, count, seed }),
   };
 }
-
-export const LOCAL_TASKS: Record<string, () => RlTask> = { addition: () => additionTask() };

@@ -5,17 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { LARGER_MODEL, SMALL_MODEL, checkpointFile } from './checkpoint-file';
 import { messages, screenshot, useBrowser, waitForApp } from './harness';
 
 const b = useBrowser();
 const DB = 'tabgpt-checkpoints';
-
-function bytesOf(n: number, seed: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; out[i] = x & 0xff; }
-  return out;
-}
 
 const names = (page: Page) => page.locator('tg-checkpoints-panel li .name').allTextContents();
 
@@ -47,7 +41,7 @@ test('import, reload, export, rename and delete round-trip through IndexedDB', a
   const { page, pageErrors } = await b.open();
   await page.goto(b.baseUrl);
   await waitForApp(page);
-  const original = bytesOf(300_000, 7);
+  const original = checkpointFile(SMALL_MODEL, 7);
   await importFile(page, 'my-model.safetensors', original);
   await expect.poll(() => names(page)).toEqual(['my-model']);
   await page.reload();
@@ -72,11 +66,22 @@ test('import, reload, export, rename and delete round-trip through IndexedDB', a
   expect(pageErrors).toEqual([]);
 });
 
+test('a file that is not a checkpoint is refused with a message and nothing is stored', async () => {
+  const { page, pageErrors } = await b.open();
+  await page.goto(b.baseUrl);
+  await waitForApp(page);
+  await importFile(page, 'empty.safetensors', Buffer.alloc(0));
+  await expect.poll(() => page.locator('[data-testid=import-error]').textContent()).toMatch(/Could not import "empty.safetensors"/);
+  expect(await names(page)).toEqual([]);
+  expect(await rawStore(page)).toEqual({ manifests: [], chunks: [] });
+  expect(pageErrors).toEqual([]);
+});
+
 test('a torn write is never listed and its chunks are collected on the next open', async () => {
   const { page, pageErrors } = await b.open();
   await page.goto(b.baseUrl);
   await waitForApp(page);
-  await importFile(page, 'good.safetensors', bytesOf(1000, 3));
+  await importFile(page, 'good.safetensors', checkpointFile(SMALL_MODEL, 3));
   await expect.poll(() => names(page)).toEqual(['good']);
   // What a tab closed mid-save leaves behind: chunks whose manifest was never written.
   await page.evaluate((db) => new Promise<void>((resolve, reject) => {
@@ -104,11 +109,11 @@ test('a save over the storage quota fails clearly and keeps the earlier checkpoi
   await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(b.baseUrl).origin, quotaSize: 3 * 1024 * 1024 });
   await page.goto(b.baseUrl);
   await waitForApp(page);
-  const first = bytesOf(256 * 1024, 11);
+  const first = checkpointFile(SMALL_MODEL, 11);
   await importFile(page, 'first.safetensors', first);
   await expect.poll(() => names(page)).toEqual(['first']);
 
-  await importFile(page, 'too-big.safetensors', bytesOf(4 * 1024 * 1024, 12));
+  await importFile(page, 'too-big.safetensors', checkpointFile(LARGER_MODEL, 12));
   await expect.poll(() => page.locator('[data-testid=import-error]').textContent(), { timeout: 20_000 }).toMatch(/Not enough browser storage.*earlier checkpoints are untouched/);
   await screenshot(page, 'checkpoints-quota-error');
   expect(await names(page)).toEqual(['first']);

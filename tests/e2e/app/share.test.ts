@@ -60,7 +60,7 @@ test('a hostile link is rejected whole and nothing in it runs', async () => {
   expect(errors).toMatch(/"nLayer" must be a whole number/);
   // Nothing applied: not even the valid pairs.
   expect(await page.locator('tg-train-panel input[name=steps]').inputValue()).toBe('500');
-  expect(await page.locator('tg-sample-panel textarea[name=prompt]').inputValue()).toBe('Once upon a time');
+  expect(await page.locator('tg-sample-panel textarea[name=prompt]').inputValue()).toBe('Once there was');
   expect(await page.evaluate('[window.__pwned, Object.keys(Object.prototype).length, ({}).nLayer]')).toEqual([undefined, 0, undefined]);
   await screenshot(page, 'share-link-rejected');
 

@@ -1,0 +1,161 @@
+// One RL run, as the headless runner and the web worker drive it: from an SFT checkpoint (a chat
+// model) to a policy trained with PPO, GRPO or DPO, scored by a task's grader or a learned reward
+// model, with a frozen copy of the starting model as the reference. Checks memory before
+// allocating, reports progress, measures held-out accuracy, and writes the policy as stage 'rl'.
+// It does not parse command lines (src/cli/stage-rl.ts) or read files.
+import type { Gpu } from '../../gpu/gpu';
+import { GpuError } from '../../gpu/errors';
+import { Gpt } from '../../model/gpt';
+import type { ModelConfig } from '../../model/config';
+import { paramSpecs } from '../../model/params';
+import { KvSampler } from '../../model/sampler';
+import { encodeCheckpoint } from '../../checkpoint/codec';
+import { readCheckpoint } from '../pretrain';
+import { chatTemplate, hasChatTokens } from '../../data/chat/template';
+import type { PreferencePair as ChatPair } from '../../data/chat/types';
+import { tokenizerFromJSON, type Tokenizer } from '../../tokenizer';
+import { chatFormat, type RlFormat } from './format';
+import { builtinTask, type RlExample, type RlTask } from './tasks';
+import { graderReward, RewardModel, type RewardFn } from './reward';
+import { PgTrainer, type PgMetrics } from './pg';
+import { DpoTrainer, type DpoMetrics, type PreferencePair } from './dpo';
+import { pairIds } from './pairs';
+import { taskAccuracy, trainingLength } from './rollout';
+import { makeRlSettings, type RlSettings } from './settings';
+import { rlMemoryCheck, rlMemoryPlan, type RlMemoryCheck } from './memory';
+
+export const RL_STAGE = 'rl';
+
+export interface RlRunOptions {
+  settings?: Partial<RlSettings>;
+  /** Default: the built-in arithmetic task. */
+  task?: RlTask;
+  /** A reward-model checkpoint; default: the task's grader. */
+  rewardModel?: Uint8Array;
+  /** DPO's pairs; default: the task's train-split pairs. */
+  pairs?: readonly ChatPair[];
+  /** Refuse setups whose planned total exceeds this many bytes. */
+  memoryBudget?: number;
+}
+
+export interface RlProgress {
+  step: number;
+  totalSteps: number;
+  seconds: number;
+  pg?: PgMetrics;
+  dpo?: DpoMetrics;
+}
+
+export class RlRun {
+  readonly stage = RL_STAGE;
+  step = 0;
+  private sampler: KvSampler | null = null;
+  private readonly heldout: RlExample[];
+  private dpoPairs: PreferencePair[] = [];
+
+  private constructor(readonly gpu: Gpu, readonly policy: Gpt, readonly reference: Gpt | null, readonly tokenizer: Tokenizer, readonly format: RlFormat,
+    readonly settings: RlSettings, readonly task: RlTask, readonly T: number, readonly memory: RlMemoryCheck,
+    private readonly reward: RewardFn | null, private readonly rm: RewardModel | null,
+    private readonly pg: PgTrainer | null, private readonly dpo: DpoTrainer | null) {
+    this.heldout = task.examples('heldout', settings.evalPrompts, settings.seed + 1);
+  }
+
+  static fromCheckpoint(gpu: Gpu, bytes: Uint8Array, opts: RlRunOptions = {}): RlRun {
+    const ck = readCheckpoint(bytes);
+    const tokenizer = tokenizerFromJSON(ck.tokenizer as never);
+    if (!hasChatTokens(tokenizer)) throw new Error(`RL starts from a chat model, but this ${ck.stage} checkpoint's tokenizer has no chat tokens. Fine-tune it first (--stage sft).`);
+    const format = chatFormat(chatTemplate(tokenizer));
+    const s = makeRlSettings(opts.settings ?? {});
+    const task = opts.task ?? builtinTask('arithmetic');
+    const dpoPairs = s.method === 'dpo' ? pairIds(chatTemplate(tokenizer), opts.pairs ?? task.pairs?.('train', 512, s.seed) ?? []) : [];
+    if (s.method === 'dpo' && dpoPairs.length === 0) throw new Error(`DPO needs preference pairs, and the task "${task.name}" makes none; pass a pairs file.`);
+    const T = s.method === 'dpo'
+      ? Math.max(...dpoPairs.map((p) => p.prompt.length + Math.max(p.chosen.length, p.rejected.length)))
+      : trainingLength(format, [...task.examples('train', 256, s.seed), ...task.examples('heldout', s.evalPrompts, s.seed + 1)], s.maxNewTokens, ck.config.contextLength);
+    if (T > ck.config.contextLength) throw new Error(`Preference pairs of up to ${T} tokens exceed the model's context of ${ck.config.contextLength}.`);
+    const needsReference = s.method === 'dpo' || s.klCoef > 0 || s.klTarget > 0;
+    let rmConfig: ModelConfig | undefined;
+    let rm: RewardModel | null = null;
+    if (opts.rewardModel && s.method !== 'dpo') {
+      const loaded = RewardModel.fromCheckpoint(gpu, opts.rewardModel);
+      rm = loaded.rm;
+      rmConfig = rm.model.config;
+      if (JSON.stringify(loaded.tokenizer) !== JSON.stringify(ck.tokenizer)) {
+        rm.destroy();
+        throw new Error('The reward model was trained with a different tokenizer than the policy; both must come from the same SFT model.');
+      }
+    }
+    const memory = rlMemoryCheck(gpu.limits, rlMemoryPlan({ config: ck.config, settings: s, T, reference: needsReference, rewardModel: rmConfig }), opts.memoryBudget);
+    if (!memory.fits) { rm?.destroy(); throw new GpuError('limit', `This RL setup does not fit the GPU:\n${memory.problems.join('\n')}\nPlanned:\n${memory.summary}`); }
+    const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
+    const policy = new Gpt(gpu, ck.config, weights);
+    const reference = needsReference ? new Gpt(gpu, ck.config, weights) : null;
+    const pg = s.method === 'dpo' ? null : new PgTrainer(gpu, policy, reference, s, T);
+    const dpo = s.method === 'dpo' ? new DpoTrainer(gpu, policy, reference!, s, T) : null;
+    const shared = pg && rm && JSON.stringify(rm.model.config) === JSON.stringify(ck.config) ? pg.runner.acts : undefined;
+    const reward = pg ? (rm ? rm.asRewardFn(s.minibatch, T, shared) : graderReward(task)) : null;
+    const run = new RlRun(gpu, policy, reference, tokenizer, format, s, task, T, memory, reward, rm, pg, dpo);
+    run.dpoPairs = dpoPairs;
+    return run;
+  }
+
+  get config(): ModelConfig { return this.policy.config; }
+
+  /** Trains until settings.steps (or `steps` more), reporting each step's metrics. */
+  async run(opts: { steps?: number; onProgress?: (p: RlProgress) => void; signal?: AbortSignal } = {}): Promise<void> {
+    const s = this.settings;
+    const end = Math.min(s.steps, opts.steps !== undefined ? this.step + opts.steps : s.steps);
+    const t0 = performance.now();
+    const seconds = () => (performance.now() - t0) / 1000;
+    while (this.step < end && !opts.signal?.aborted) {
+      if (this.pg) {
+        const examples = this.task.examples('train', s.promptsPerStep, (s.seed + 7919 * (this.step + 1)) >>> 0);
+        const pg = await this.pg.train(examples, this.format, this.reward!, opts.signal);
+        this.step++;
+        opts.onProgress?.({ step: this.step, totalSteps: s.steps, seconds: seconds(), pg });
+      } else {
+        const P = s.pairsPerStep, n = this.dpoPairs.length;
+        const batch = Array.from({ length: P }, (_, i) => this.dpoPairs[(this.step * P + i) % n]);
+        this.step++;
+        const done = await this.dpo!.train(batch);
+        const last = this.step === end ? [...done, ...(await this.dpo!.flush())] : done;
+        for (const dpo of last) opts.onProgress?.({ step: dpo.step, totalSteps: s.steps, seconds: seconds(), dpo });
+      }
+    }
+    await this.dpo?.flush();
+    await this.gpu.sync();
+  }
+
+  /** Mean grade of one response per held-out prompt (greedy at temperature 0). */
+  async heldoutAccuracy(opts: { temperature?: number; seed?: number; examples?: RlExample[] } = {}): Promise<number> {
+    this.sampler ??= this.pg ? this.pg.sampler : new KvSampler(this.policy, this.T + this.settings.maxNewTokens, 64);
+    return taskAccuracy(this.sampler, this.format, this.task, opts.examples ?? this.heldout,
+      { maxNewTokens: this.settings.maxNewTokens, temperature: opts.temperature ?? 0, seed: opts.seed ?? 12345 });
+  }
+
+  /** DPO's loss, implicit reward accuracy and margin on held-out preference pairs (no update). */
+  async heldoutPreference(pairs?: readonly ChatPair[]): Promise<DpoMetrics> {
+    if (!this.dpo) throw new Error('Held-out preference metrics belong to DPO runs.');
+    const chat = pairs ?? this.task.pairs?.('heldout', this.settings.evalPrompts, this.settings.seed + 2) ?? [];
+    const ids = pairIds(chatTemplate(this.tokenizer), chat).filter((p) => p.prompt.length + Math.max(p.chosen.length, p.rejected.length) <= this.T);
+    if (ids.length === 0) throw new Error('There are no held-out preference pairs that fit the training length.');
+    return this.dpo.evaluate(ids);
+  }
+
+  /** The policy's weights as stage 'rl' (no optimizer state or settings: RL runs are not resumed). */
+  async checkpoint(): Promise<Uint8Array> {
+    await this.dpo?.flush();
+    const weights = await this.policy.readWeights();
+    const params = Object.fromEntries(paramSpecs(this.config).map((p) => [p.name, { data: weights[p.name], shape: p.shape }]));
+    return encodeCheckpoint({ config: this.config, tokenizer: this.tokenizer.toJSON(), stage: this.stage, step: this.step, params });
+  }
+
+  destroy(): void {
+    if (this.sampler && this.sampler !== this.pg?.sampler) this.sampler.destroy();
+    this.pg?.destroy();
+    this.dpo?.destroy();
+    this.rm?.destroy();
+    this.reference?.destroy();
+    this.policy.destroy();
+  }
+}
