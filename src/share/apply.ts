@@ -33,6 +33,8 @@ export function applyLink(base: Settings, link: DemoLink): ApplyResult {
 
   const start: ModelConfig = link.preset ? presetModel(link.preset, tokenizer) : { ...base.model, ...(fixedVocab ? { vocabSize: fixedVocab } : {}) };
   const overrides = pick(link, MODEL_KEYS);
+  // As in the model form: a new head count keeps plain multi-head attention unless KV heads are set.
+  if (link.nHead !== undefined && link.nKvHead === undefined && start.nKvHead === start.nHead) overrides.nKvHead = link.nHead;
   let model = start;
   try {
     // mlpHidden is derived from mlp and dModel, so it is recomputed rather than carried over.
@@ -77,6 +79,8 @@ export function settingsToLink(s: Settings): { link: DemoLink; notes: string[] }
     if (k === 'vocabSize' && FIXED_VOCAB[s.data.tokenizer] !== undefined) continue;
     if (model[k] !== undefined) (link as Record<string, unknown>)[k] = model[k];
   }
+  // applyLink reads a lone nHead as plain multi-head attention, so grouped-query heads are spelled out.
+  if (link.nHead !== undefined && s.model.nKvHead !== s.model.nHead) link.nKvHead = s.model.nKvHead;
   if (s.data.source !== 'builtin') {
     if (s.data.text.length > 0 && s.data.text.length <= MAX_LINK_TEXT) {
       link.data = 'text';

@@ -10,11 +10,12 @@ export type StageId = (typeof STAGES)[number];
 export const PRESET_NAMES = ['tiny', 'small', 'gpt2'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-export const TOKENIZERS = ['char', 'byte', 'bpe', 'gpt2'] as const;
+// No 'gpt2': its vocabulary needs GPT-2's tokenizer.json, which this offline app cannot fetch.
+export const TOKENIZERS = ['char', 'byte', 'bpe'] as const;
 export type TokenizerKind = (typeof TOKENIZERS)[number];
 
 /** Vocabulary sizes fixed by the tokenizer; char and bpe depend on the data / the user. */
-export const FIXED_VOCAB: Partial<Record<TokenizerKind, number>> = { byte: 256, gpt2: 50257 };
+export const FIXED_VOCAB: Partial<Record<TokenizerKind, number>> = { byte: 256 };
 
 export type DataSource = 'builtin' | 'text' | 'file';
 

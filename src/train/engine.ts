@@ -1,43 +1,56 @@
 // The training engine as the web worker sees it (EngineBridge): builds the tokenizer and data from
 // the user's settings, runs a stage with pause / resume / stop, samples, and saves or loads
-// checkpoints. Snapshots are taken between two steps, so a checkpoint is always consistent.
+// checkpoints. Work that needs a consistent model (snapshots, samples) runs between two steps.
 // It does not touch IndexedDB or the page: the worker does.
 import type { Gpu } from '../gpu/gpu';
-import type { EngineBridge, EngineProgress, SampleOptions, StageOptions } from '../worker/engine-bridge';
-import type { DataSettings } from '../share/settings';
+import type { EngineBridge, EngineProgress, LoadedCheckpoint, SampleOptions, SavedCheckpoint, StageOptions } from '../worker/engine-bridge';
+import { type DataSettings, TOKENIZERS, type TokenizerKind, type TrainSettings as UiTrain } from '../share/settings';
 import { makeConfig } from '../model/config';
 import { PretrainRun, readCheckpoint } from './pretrain';
+import type { TrainSettings } from './settings';
 import { generateCorpus } from '../data/corpus';
 import { tokenizeInChunks } from '../data/tokenize';
 import { ByteTokenizer, CharTokenizer, trainBpe, tokenizerFromJSON, type Tokenizer } from '../tokenizer';
 
+/** Losses are read back from the GPU every this many steps (each read-back stalls the queue). */
+const READ_EVERY = 5;
+
 type Gate = { promise: Promise<void>; open: () => void };
 const openGate = (): Gate => { let open!: () => void; const promise = new Promise<void>((r) => (open = r)); return { promise, open }; };
+
+/** The UI's training settings in the engine's terms (src/train/settings.ts). */
+const runSettings = (t: UiTrain): Partial<TrainSettings> => ({
+  steps: t.steps, batchSize: t.batch, lr: t.lr, minLr: t.lr / 10, warmupSteps: t.warmup, weightDecay: t.weightDecay,
+  gradClip: t.gradClip, seed: t.seed, evalEvery: t.evalEvery, readEvery: READ_EVERY,
+});
+
+/** A saved schedule in the UI's terms; fields the file lacks are left out. */
+function uiTrain(schedule: unknown): Partial<UiTrain> {
+  const s = (typeof schedule === 'object' && schedule !== null ? schedule : {}) as Partial<TrainSettings>;
+  const all = { lr: s.lr, steps: s.steps, batch: s.batchSize, warmup: s.warmupSteps, weightDecay: s.weightDecay, gradClip: s.gradClip, seed: s.seed, evalEvery: s.evalEvery };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => typeof v === 'number'));
+}
+
+/** What a run was built from: continuing with other data or settings rebuilds it from a snapshot. */
+interface RunInputs { source: DataSettings['source']; text: string; train: string }
+const inputsOf = (o: StageOptions): RunInputs => ({ source: o.data.source, text: o.data.text, train: JSON.stringify(o.train) });
+const sameInputs = (a: RunInputs, b: RunInputs) => a.source === b.source && a.text === b.text && a.train === b.train;
 
 export class TrainingEngine implements EngineBridge {
   readonly stages = ['pretrain'] as const;
   private run: PretrainRun | null = null;
-  /** A loaded checkpoint's model, for sampling before training continues from it. */
+  private inputs: RunInputs | null = null;
+  /** A loaded checkpoint, kept until a run continues it; `preview` samples from it meanwhile. */
+  private loaded: { bytes: Uint8Array; info: LoadedCheckpoint } | null = null;
   private preview: PretrainRun | null = null;
-  /** Bytes of a checkpoint loaded but not yet trained on (its run needs the user's data first). */
-  private loaded: Uint8Array | null = null;
   private abort: AbortController | null = null;
   private pauseGate: Gate | null = null;
-  private snapshots: (() => Promise<void>)[] = [];
+  /** Work waiting for the gap between two steps; `kick` wakes a paused run to do it. */
+  private tasks: (() => Promise<void>)[] = [];
+  private kick = openGate();
   private running = false;
 
   constructor(private readonly gpu: Gpu) {}
-
-  private async tokenizer(data: DataSettings, text: string, vocabSize: number, onProgress: (p: EngineProgress) => void, signal: AbortSignal): Promise<Tokenizer> {
-    switch (data.tokenizer) {
-      case 'byte': return new ByteTokenizer();
-      case 'char': return CharTokenizer.fromCorpus(text);
-      case 'bpe':
-        return trainBpe(text, { vocabSize, signal, onProgress: (fraction) => onProgress({ step: 0, totalSteps: 0, trainLoss: NaN, lr: 0, tokensPerSec: 0, message: `training the BPE tokenizer: ${Math.round(fraction * 100)}%` }) });
-      default:
-        throw new Error(`The "${data.tokenizer}" tokenizer needs its tokenizer.json, which this build does not ship. Choose char, byte or bpe.`);
-    }
-  }
 
   async start(opts: StageOptions, onProgress: (p: EngineProgress) => void): Promise<void> {
     if (opts.stage !== 'pretrain') throw new Error(`The ${opts.stage} stage is not available in this build yet.`);
@@ -45,46 +58,67 @@ export class TrainingEngine implements EngineBridge {
     this.running = true;
     this.abort = new AbortController();
     const signal = this.abort.signal;
+    const phase = (message: string) => onProgress({ step: this.run?.step ?? this.loaded?.info.step ?? 0, totalSteps: opts.train.steps, trainLoss: NaN, lr: NaN, tokensPerSec: NaN, message });
     try {
       const text = opts.data.source === 'builtin' ? generateCorpus() : opts.data.text;
       if (text.length < 2) throw new Error('The training text is empty: paste some text or load a .txt file on the Data stage.');
-      const settings = { steps: opts.train.steps, batchSize: opts.train.batch, lr: opts.train.lr, minLr: opts.train.lr / 10, warmupSteps: opts.train.warmup,
-        weightDecay: opts.train.weightDecay, gradClip: opts.train.gradClip, seed: opts.train.seed, evalEvery: opts.train.evalEvery, readEvery: 5 };
-      const message = (m: string) => onProgress({ step: this.run?.step ?? 0, totalSteps: opts.train.steps, trainLoss: NaN, lr: 0, tokensPerSec: 0, message: m });
-      if (this.loaded) {
-        message('tokenizing');
-        const tokenizer = tokenizerFromJSON(readCheckpoint(this.loaded).tokenizer as never);
-        const tokens = await tokenizeInChunks(text, tokenizer, { signal });
-        this.run?.destroy();
-        this.dropPreview();
-        this.run = PretrainRun.fromCheckpoint(this.gpu, this.loaded, { tokens, settings });
-        this.loaded = null;
-      } else if (!this.run || this.run.step >= this.run.settings.steps || opts.train.steps !== this.run.settings.steps) {
-        const tokenizer = await this.tokenizer(opts.data, text, opts.model.vocabSize, onProgress, signal);
-        message('tokenizing');
-        const tokens = await tokenizeInChunks(text, tokenizer, { signal });
-        const config = makeConfig(opts.model, { vocabSize: Math.max(opts.model.vocabSize, tokenizer.vocabSize) });
-        this.run?.destroy();
-        this.run = null;
-        message('compiling kernels');
-        this.run = PretrainRun.create(this.gpu, { config, tokenizer, tokens, settings });
-      }
+      if (opts.resume) await this.prepareResume(opts, text, phase, signal);
+      else await this.prepareFresh(opts, text, phase, signal);
       const run = this.run!;
+      // Validation runs after a step's report; it is reported on its own, at the step it measured.
+      let sentVal = run.lastValLoss;
+      const reportVal = () => {
+        const v = run.lastValLoss;
+        if (v === undefined || v === sentVal) return;
+        sentVal = v;
+        onProgress({ step: run.step, totalSteps: run.settings.steps, trainLoss: NaN, valLoss: v, lr: NaN, tokensPerSec: NaN });
+      };
       await run.run({
         signal,
-        beforeStep: async () => {
-          while (this.snapshots.length) await this.snapshots.shift()!();
-          if (this.pauseGate) await this.pauseGate.promise;
-        },
-        onProgress: (p) => onProgress({ step: p.step, totalSteps: p.totalSteps, trainLoss: p.loss, valLoss: p.valLoss, lr: p.lr, tokensPerSec: p.tokensPerSec,
+        beforeStep: async () => { reportVal(); await this.betweenSteps(); },
+        onProgress: (p) => onProgress({ step: p.step, totalSteps: p.totalSteps, trainLoss: p.loss, lr: p.lr, tokensPerSec: p.tokensPerSec,
           message: p.skipped ? `${p.skipped} step(s) skipped: the gradient was not finite` : undefined }),
       });
-      while (this.snapshots.length) await this.snapshots.shift()!();
+      reportVal();
     } finally {
       this.running = false;
       this.abort = null;
-      this.pauseGate?.open();
-      this.pauseGate = null;
+      this.resume();
+      await this.drain();
+    }
+  }
+
+  private async prepareFresh(opts: StageOptions, text: string, phase: (m: string) => void, signal: AbortSignal): Promise<void> {
+    const tokenizer = await this.tokenizer(opts.data, text, opts.model.vocabSize, phase, signal);
+    phase('tokenizing');
+    const tokens = await tokenizeInChunks(text, tokenizer, { signal });
+    const config = makeConfig(opts.model, { vocabSize: Math.max(opts.model.vocabSize, tokenizer.vocabSize) });
+    this.forget();
+    phase('compiling kernels');
+    this.run = PretrainRun.create(this.gpu, { config, tokenizer, tokens, settings: runSettings(opts.train) });
+    this.inputs = inputsOf(opts);
+  }
+
+  /** Continues the stopped run in place, or rebuilds it from the loaded checkpoint or a snapshot. */
+  private async prepareResume(opts: StageOptions, text: string, phase: (m: string) => void, signal: AbortSignal): Promise<void> {
+    const inputs = inputsOf(opts);
+    if (!this.loaded && this.run && this.inputs && sameInputs(this.inputs, inputs) && this.run.step < this.run.settings.steps) return;
+    const bytes = this.loaded?.bytes ?? (this.run ? await this.run.checkpoint() : null);
+    if (!bytes) throw new Error('There is nothing to continue: load a checkpoint or start a new run.');
+    phase('tokenizing');
+    const tokens = await tokenizeInChunks(text, tokenizerFromJSON(readCheckpoint(bytes).tokenizer as never), { signal });
+    phase('compiling kernels');
+    const run = PretrainRun.fromCheckpoint(this.gpu, bytes, { tokens, settings: runSettings(opts.train) });
+    this.forget();
+    this.run = run;
+    this.inputs = inputs;
+  }
+
+  private async tokenizer(data: DataSettings, text: string, vocabSize: number, phase: (m: string) => void, signal: AbortSignal): Promise<Tokenizer> {
+    switch (data.tokenizer) {
+      case 'byte': return new ByteTokenizer();
+      case 'char': return CharTokenizer.fromCorpus(text);
+      case 'bpe': return trainBpe(text, { vocabSize, signal, onProgress: (f) => phase(`training the BPE tokenizer: ${Math.round(f * 100)}%`) });
     }
   }
 
@@ -92,35 +126,72 @@ export class TrainingEngine implements EngineBridge {
   resume(): void { this.pauseGate?.open(); this.pauseGate = null; }
   stop(): void { this.abort?.abort(); this.resume(); }
 
-  async sample(prompt: string, opts: SampleOptions, onToken: (text: string) => void): Promise<string> {
-    const model = this.loaded ? (this.preview ??= this.previewRun(this.loaded)) : this.run;
-    if (!model) throw new Error('There is no model yet: train one (Pretrain) or load a checkpoint first.');
-    return model.sample({ prompt, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, maxTokens: opts.maxTokens, seed: Date.now() >>> 0 }, onToken);
+  /** Runs before every step: does the waiting work, and holds here while paused. */
+  private async betweenSteps(): Promise<void> {
+    for (;;) {
+      this.kick = openGate();
+      await this.drain();
+      if (!this.pauseGate) return;
+      await Promise.race([this.pauseGate.promise, this.kick.promise]);
+    }
   }
 
-  /** The checkpoint's model with a minimal training shell (1 × 8 tokens), used only to sample. */
+  private async drain(): Promise<void> {
+    while (this.tasks.length) await this.tasks.shift()!();
+  }
+
+  /** Runs `fn` now, or during a run at the next gap between two steps. */
+  private atGap<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.running) return fn();
+    return new Promise<T>((resolve, reject) => {
+      this.tasks.push(() => fn().then(resolve, reject));
+      this.kick.open();
+    });
+  }
+
+  sample(prompt: string, opts: SampleOptions, onToken: (text: string) => void): Promise<string> {
+    return this.atGap(async () => {
+      const model = this.loaded ? (this.preview ??= this.previewRun(this.loaded.bytes)) : this.run;
+      if (!model) throw new Error('There is no model yet: train one (Pretrain) or load a checkpoint first.');
+      return model.sample({ prompt, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, maxTokens: opts.maxTokens, seed: Date.now() >>> 0 }, onToken);
+    });
+  }
+
+  /** The checkpoint's model with a minimal training shell (one short window), used only to sample. */
   private previewRun(bytes: Uint8Array): PretrainRun {
-    const tokenizer = tokenizerFromJSON(readCheckpoint(bytes).tokenizer as never);
-    const probe = Int32Array.from(tokenizer.encode(generateCorpus({ bytes: 4096 })));
-    return PretrainRun.fromCheckpoint(this.gpu, bytes, { tokens: probe, settings: { batchSize: 1, seqLen: 8, valFraction: 0, accumSteps: 1 } });
+    const ck = readCheckpoint(bytes);
+    const probe = Int32Array.from(tokenizerFromJSON(ck.tokenizer as never).encode(generateCorpus({ bytes: 4096 })));
+    const seqLen = Math.min(8, ck.config.contextLength);
+    return PretrainRun.fromCheckpoint(this.gpu, bytes, { tokens: probe, settings: { batchSize: 1, seqLen, valFraction: 0, accumSteps: 1 } });
   }
 
-  private dropPreview(): void { this.preview?.destroy(); this.preview = null; }
-
-  async saveCheckpoint(): Promise<Uint8Array> {
-    if (this.loaded) return this.loaded;
-    const run = this.run;
-    if (!run) throw new Error('There is nothing to save yet: train a model first.');
-    if (!this.running) return run.checkpoint();
-    return new Promise<Uint8Array>((resolve, reject) => this.snapshots.push(() => run.checkpoint().then(resolve, reject)));
+  saveCheckpoint(): Promise<SavedCheckpoint> {
+    return this.atGap(async () => {
+      if (this.loaded) return { bytes: this.loaded.bytes, step: this.loaded.info.step, stage: this.loaded.info.stage, model: this.loaded.info.model };
+      const run = this.run;
+      if (!run) throw new Error('There is nothing to save yet: train a model first.');
+      return { bytes: await run.checkpoint(), step: run.step, stage: run.stage, model: run.config };
+    });
   }
 
-  async loadCheckpoint(bytes: Uint8Array): Promise<void> {
+  async loadCheckpoint(bytes: Uint8Array): Promise<LoadedCheckpoint> {
     if (this.running) throw new Error('Stop the current run before loading a checkpoint.');
-    readCheckpoint(bytes); // validates everything, with a specific message
+    const ck = readCheckpoint(bytes); // validates everything, with a specific message
+    const kind = (ck.tokenizer as { kind?: unknown } | null)?.kind;
+    tokenizerFromJSON(ck.tokenizer as never);
+    const info: LoadedCheckpoint = { step: ck.step, stage: ck.stage, model: ck.config, train: uiTrain(ck.schedule),
+      tokenizer: TOKENIZERS.find((t) => t === kind) ?? null };
+    this.forget();
+    this.loaded = { bytes, info };
+    return info;
+  }
+
+  /** Drops the current model, the loaded checkpoint and its preview. */
+  private forget(): void {
     this.run?.destroy();
-    this.run = null;
-    this.dropPreview();
-    this.loaded = bytes;
+    this.preview?.destroy();
+    this.run = this.preview = null;
+    this.loaded = null;
+    this.inputs = null;
   }
 }

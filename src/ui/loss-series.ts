@@ -16,10 +16,18 @@ export class LossSeries {
   private tps = new Float64Array(1024);
   private val: (number | null)[] = [];
 
+  /** Appends the reports with a training loss; a validation-only report fills in the validation
+   *  loss of its step's point; phase messages (no losses) are not points. */
   append(points: readonly EngineProgress[]): void {
-    if (points.length === 0) return;
+    const before = this.version;
     this.reserve(this.length + points.length);
     for (const p of points) {
+      if (!Number.isFinite(p.trainLoss)) {
+        const last = this.length - 1;
+        if (p.valLoss !== undefined && last >= 0 && this.step[last] === p.step) { this.val[last] = p.valLoss; this.version = before + 1; }
+        continue;
+      }
+      this.version = before + 1;
       const i = this.length++;
       this.step[i] = p.step;
       this.train[i] = p.trainLoss;
@@ -27,7 +35,6 @@ export class LossSeries {
       this.tps[i] = p.tokensPerSec;
       this.val.push(p.valLoss ?? null);
     }
-    this.version++;
   }
 
   clear(): void {

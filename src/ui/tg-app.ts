@@ -7,7 +7,9 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { makeConfig } from '../model/config';
 import { applyLink, settingsToLink } from '../share/apply';
 import { encodeFragment, parseFragment } from '../share/codec';
+import { TRAIN_FIELDS, type TrainKey, parseValue } from '../share/schema';
 import { type DataSettings, FIXED_VOCAB, type Settings, type StageId, defaultSettings } from '../share/settings';
+import type { LoadedCheckpoint } from '../worker/engine-bridge';
 import { panelStyles } from './styles';
 import { TrainerController } from './trainer-controller';
 import { trainerContext } from './trainer-context';
@@ -106,7 +108,7 @@ export class TgApp extends LitElement {
           </div>`}
         <div class="grid">
           <tg-adapter-panel></tg-adapter-panel>
-          <tg-checkpoints-panel></tg-checkpoints-panel>
+          <tg-checkpoints-panel @checkpoint-loaded=${this.onLoaded}></tg-checkpoints-panel>
         </div>
       </main>
     `;
@@ -179,6 +181,22 @@ export class TgApp extends LitElement {
       model = makeConfig({ ...model }, { vocabSize });
     }
     this.settings = { ...this.settings, data, model };
+  }
+
+  /** A loaded checkpoint brings its own model, tokenizer and training settings: show those. */
+  private onLoaded(e: CustomEvent<LoadedCheckpoint>) {
+    const { model, train, tokenizer } = e.detail;
+    const next: Record<string, unknown> = { ...this.settings.train };
+    for (const [k, v] of Object.entries(train)) {
+      const spec = TRAIN_FIELDS[k as TrainKey];
+      const parsed = spec ? parseValue(k, spec, String(v)) : null;
+      if (parsed && 'value' in parsed) next[k] = parsed.value;
+    }
+    const t = next as unknown as Settings['train'];
+    t.warmup = Math.min(t.warmup, t.steps);
+    const data = tokenizer ? { ...this.settings.data, tokenizer } : this.settings.data;
+    this.settings = { ...this.settings, stage: 'pretrain', model, train: t, data };
+    this.problems = { ...this.problems, model: '', train: '' };
   }
 
   private async copyLink() {

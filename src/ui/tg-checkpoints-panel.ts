@@ -5,6 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { CheckpointManifest } from '../checkpoint/store';
 import { formatBytes } from '../gpu/limits';
+import type { LoadedCheckpoint } from '../worker/engine-bridge';
 import { panelStyles } from './styles';
 import { UseTrainer } from './trainer-context';
 import './tg-progress';
@@ -69,12 +70,18 @@ export class TgCheckpointsPanel extends LitElement {
             <button @click=${() => { this.confirming = null; }}>Keep</button>
           </div>`
         : html`<div class="row actions">
-            <button ?disabled=${busy || !t?.engineConnected || t.busy} title=${t?.engineConnected ? 'Load into the model' : 'Loading needs the training engine'} @click=${() => t?.loadCheckpoint(m)}>Load</button>
+            <button ?disabled=${busy || !t?.engineConnected || t.busy} title=${t?.engineConnected ? 'Load into the model' : 'Loading needs the training engine'} @click=${() => this.load(m)}>Load</button>
             <button ?disabled=${busy} @click=${() => this.download(m)}>Export</button>
             <button @click=${() => this.startRename(m)}>Rename</button>
             <button class="danger" @click=${() => { this.confirming = m.id; }}>Delete</button>
           </div>`}
     </li>`;
+  }
+
+  /** Loads a checkpoint and tells <tg-app> ('checkpoint-loaded') to show its settings. */
+  private async load(m: CheckpointManifest) {
+    const info = await this.trainer.value?.loadCheckpoint(m);
+    if (info) this.dispatchEvent(new CustomEvent<LoadedCheckpoint>('checkpoint-loaded', { detail: info, bubbles: true, composed: true }));
   }
 
   private storageText() {

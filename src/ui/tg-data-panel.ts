@@ -19,7 +19,6 @@ const TOKENIZER_INFO: Record<TokenizerKind, string> = {
   char: 'one token per distinct character of the text: tiny vocabulary, long sequences',
   byte: 'one token per UTF-8 byte (256): works on any text',
   bpe: 'byte-pair merges learned from this text, up to the vocabulary size set in the model',
-  gpt2: 'the GPT-2 vocabulary (50,257 tokens)',
 };
 
 const SOURCES: { id: DataSource; label: string }[] = [

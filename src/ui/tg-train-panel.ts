@@ -1,13 +1,16 @@
-// <tg-train-panel>: the stage's hyperparameters and the run controls (start, pause, resume,
-// stop, save a checkpoint), with the run's progress bar. Hyperparameter edits go up as
-// 'train-change' {train, problem}; run actions go to the TrainerController directly.
+// <tg-train-panel>: the stage's hyperparameters and the run controls (start, continue from a
+// loaded checkpoint or a stopped run, pause, resume, stop, save a checkpoint), with the run's
+// progress bar. Hyperparameter edits go up as 'train-change' {train, problem}; run actions go to
+// the TrainerController directly.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { TRAIN_FIELDS, type TrainKey } from '../share/schema';
+import type { ModelConfig } from '../model/config';
 import { type Settings, type TrainSettings, trainProblems } from '../share/settings';
 import { draftOf, numberField, parseDraft } from './number-fields';
 import { STAGE_INFO } from './stages';
 import { panelStyles } from './styles';
+import type { RunEnd, TrainerController } from './trainer-controller';
 import { UseTrainer } from './trainer-context';
 import './tg-progress';
 
@@ -17,6 +20,10 @@ const LABELS: Record<TrainKey, string> = {
   lr: 'Learning rate', steps: 'Steps', batch: 'Batch size', warmup: 'Warm-up steps',
   weightDecay: 'Weight decay', gradClip: 'Gradient clip', seed: 'Seed', evalEvery: 'Validate every',
 };
+
+const END_TEXT: Record<RunEnd, string> = { '': 'loaded', done: 'finished', stopped: 'stopped', failed: 'failed' };
+
+const sameModel = (a: ModelConfig, b: ModelConfig) => (Object.keys(a) as (keyof ModelConfig)[]).every((k) => a[k] === b[k]);
 
 const HINTS: Partial<Record<TrainKey, string>> = {
   lr: 'Peak learning rate, reached at the end of warm-up.',
@@ -54,6 +61,7 @@ export class TgTrainPanel extends LitElement {
     const reasons = [...(this.problem ? [this.problem] : []), ...this.blockers];
     if (t?.gpuError) reasons.push('WebGPU is not available (see the GPU panel).');
     const canStart = !!t && !t.initializing && !busy && reasons.length === 0;
+    const resumable = busy ? null : t?.resumable ?? null;
     return html`
       <section class="panel" aria-labelledby="train-h">
         <h2 id="train-h">${info.label} run
@@ -64,7 +72,9 @@ export class TgTrainPanel extends LitElement {
         </div>
         ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
         <div class="controls row">
-          <button class="primary" data-testid="start" ?disabled=${!canStart} @click=${() => t?.start(this.settings)}>Start ${info.label.toLowerCase()}</button>
+          ${resumable && t ? this.continueButton(t, canStart) : nothing}
+          <button class=${resumable ? '' : 'primary'} data-testid="start" ?disabled=${!canStart} @click=${() => t?.start(this.settings)}>
+            ${resumable ? 'Start over' : `Start ${info.label.toLowerCase()}`}</button>
           ${t?.runState === 'paused'
             ? html`<button @click=${() => t.resume()}>Resume</button>`
             : html`<button ?disabled=${t?.runState !== 'running'} @click=${() => t?.pause()}>Pause</button>`}
@@ -73,10 +83,25 @@ export class TgTrainPanel extends LitElement {
         </div>
         ${reasons.length && !busy ? html`<p class="muted">Start needs: ${reasons.join(' ')}</p>` : nothing}
         ${t && !t.initializing && !t.engineConnected ? html`<p class="muted engine">The training engine is not part of this build yet: Start reports that instead of training.</p>` : nothing}
-        ${busy && t ? html`<tg-progress label=${`Step ${t.step} of ${t.totalSteps}`} .value=${t.step} .max=${t.totalSteps}
-          detail=${t.runState === 'paused' ? 'paused' : t.phase}></tg-progress>` : nothing}
+        ${resumable && t ? html`<p class="muted">${this.continueProblem(t) || `Continue trains ${resumable.from} further from step ${resumable.step}; Start over trains a new model.`}</p>` : nothing}
+        ${t && t.totalSteps > 0 && (busy || t.step > 0) ? html`<tg-progress data-testid="run-progress" data-step=${t.step} label=${`Step ${t.step} of ${t.totalSteps}`}
+          .value=${t.step} .max=${t.totalSteps} detail=${t.runState === 'paused' ? 'paused' : busy ? t.phase : END_TEXT[t.lastEnd]}></tg-progress>` : nothing}
       </section>
     `;
+  }
+
+  private continueButton(t: TrainerController, canStart: boolean) {
+    return html`<button class="primary" data-testid="continue" ?disabled=${!canStart || !!this.continueProblem(t)}
+      @click=${() => t.start(this.settings, true)}>Continue from step ${t.resumable?.step ?? 0}</button>`;
+  }
+
+  /** Why Continue cannot run with the current settings ('' when it can). */
+  private continueProblem(t: TrainerController): string {
+    const r = t.resumable;
+    if (!r) return '';
+    if (!sameModel(r.model, this.settings.model)) return `The model settings no longer match ${r.from}: Start over trains this new model, or load the checkpoint again to continue it.`;
+    if (this.settings.train.steps <= r.step) return `Set Steps above ${r.step} to continue ${r.from}.`;
+    return '';
   }
 
   private edit(k: TrainKey, raw: string) {

@@ -7,7 +7,9 @@ import { type Remote, proxy, transfer, wrap } from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AdapterSummary } from '../gpu/device';
 import type { CheckpointManifest } from '../checkpoint/store';
+import type { ModelConfig } from '../model/config';
 import type { Settings, StageId } from '../share/settings';
+import type { LoadedCheckpoint } from '../worker/engine-bridge';
 import type { CorpusInfo, JobProgress, RunEvent, StorageInfo } from '../worker/protocol';
 import type { TrainerApi } from '../worker/trainer.worker';
 import { LossSeries } from './loss-series';
@@ -16,6 +18,12 @@ import { Messages } from './messages';
 export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
 
 export interface JobState { id: string; label: string; done: number; total: number }
+
+/** A model that Continue picks up from its step: a loaded checkpoint, or a stopped run. */
+export interface Resumable { step: number; model: ModelConfig; from: string }
+
+/** How the last run ended ('' before the first, and while one runs). */
+export type RunEnd = '' | 'done' | 'stopped' | 'failed';
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -26,9 +34,13 @@ export class TrainerController implements ReactiveController {
   /** Stages the connected engine runs; null while no engine is connected. */
   engineStages: StageId[] | null = null;
   runState: RunState = 'idle';
+  lastEnd: RunEnd = '';
   step = 0;
   totalSteps = 0;
   phase = '';
+  /** The engine holds a model to sample from (trained here or loaded). */
+  hasModel = false;
+  resumable: Resumable | null = null;
   readonly series = new LossSeries();
   checkpoints: CheckpointManifest[] = [];
   storage: StorageInfo | null = null;
@@ -105,18 +117,28 @@ export class TrainerController implements ReactiveController {
     }
   }
 
-  async start(settings: Settings): Promise<void> {
+  /** Starts a new run, or with `resume` continues `resumable` from its step. */
+  async start(settings: Settings, resume = false): Promise<void> {
     if (this.busy) return;
-    this.runState = 'starting';
+    const from = resume ? this.resumable : null;
+    if (resume && !from) return;
+    this.runState = 'running';
+    this.lastEnd = '';
     this.series.clear();
-    this.step = 0;
+    this.step = from?.step ?? 0;
     this.totalSteps = settings.train.steps;
     this.phase = '';
+    this.resumable = null;
     this.changed();
     const onEvents = proxy((batch: RunEvent[]) => this.onRunEvents(batch));
     const { stage, model, data, train } = settings;
-    this.runState = 'running';
-    await this.attempt('Training stopped', () => this.api.startStage({ stage, model, data, train }, onEvents));
+    let failed = false;
+    await this.attempt('Training stopped', () => this.api.startStage({ stage, model: from?.model ?? model, data, train, resume }, onEvents).catch((e: unknown) => { failed = true; throw e; }));
+    const ended = this.step >= this.totalSteps;
+    this.lastEnd = failed ? 'failed' : ended ? 'done' : 'stopped';
+    // A run that stopped early can go on; after a failure, so can the model it started from.
+    if (this.hasModel && !ended && this.step > 0) this.resumable = { step: this.step, model: from?.model ?? model, from: 'this run' };
+    else if (failed && from) this.resumable = from;
     this.runState = 'idle';
     this.phase = '';
     await this.refreshCheckpoints();
@@ -136,7 +158,8 @@ export class TrainerController implements ReactiveController {
       this.totalSteps = lastStep.totalSteps;
       this.phase = lastStep.message ?? '';
     }
-    if (batch.some((e) => e.type === 'autosaved')) void this.refreshCheckpoints();
+    if (steps.some((e) => Number.isFinite(e.trainLoss))) this.hasModel = true;
+    if (batch.some((e) => e.type === 'autosaved')) void Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
     this.changed();
   }
 
@@ -204,9 +227,18 @@ export class TrainerController implements ReactiveController {
     await Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
   }
 
-  async loadCheckpoint(m: CheckpointManifest): Promise<void> {
-    const done = await this.withJob(`Loading "${m.name}"`, (id, onProgress) => this.api.loadCheckpoint(m.id, id, onProgress));
-    if (done) this.messages.notice(`Loaded "${m.name}".`);
+  /** Loads a checkpoint into the engine; returns what it continues with (undefined on failure). */
+  async loadCheckpoint(m: CheckpointManifest): Promise<LoadedCheckpoint | undefined> {
+    const info = await this.withJob(`Loading "${m.name}"`, (id, onProgress) => this.api.loadCheckpoint(m.id, id, onProgress));
+    if (!info) return undefined;
+    this.hasModel = true;
+    this.resumable = { step: info.step, model: info.model, from: `"${m.name}"` };
+    this.lastEnd = '';
+    this.step = info.step;
+    this.totalSteps = info.train.steps ?? 0;
+    this.series.clear();
+    this.messages.notice(`Loaded "${m.name}" (step ${info.step}). Continue trains it further; Generate samples from it.`);
+    return info;
   }
 
   /** The checkpoint's bytes, for a download. */

@@ -4,7 +4,7 @@
 // reaches into the engine any other way, and the engine never touches IndexedDB or the page.
 import type { Gpu } from '../gpu/gpu';
 import type { ModelConfig } from '../model/config';
-import type { DataSettings, SampleSettings, StageId, TrainSettings } from '../share/settings';
+import type { DataSettings, SampleSettings, StageId, TokenizerKind, TrainSettings } from '../share/settings';
 import { TrainingEngine } from '../train/engine';
 
 /** Everything one stage run needs, as the user set it. */
@@ -14,14 +14,18 @@ export interface StageOptions {
   /** source 'builtin' means the generated corpus (src/data/corpus.ts); otherwise `text`. */
   data: DataSettings;
   train: TrainSettings;
+  /** Continue the loaded checkpoint, or the stopped run, from its step with its own model,
+   *  tokenizer, optimiser state and data order (`model` is then ignored). Otherwise start fresh. */
+  resume?: boolean;
 }
 
-/** One report per optimiser step (the worker batches them to at most 10 messages a second). */
+/** One report per read-back of the losses. A report with a non-finite trainLoss carries only a
+ *  phase message, or only the validation loss measured at `step`. */
 export interface EngineProgress {
   step: number;
   totalSteps: number;
   trainLoss: number;
-  /** Present on steps where validation ran. */
+  /** Present on the report made right after validation ran at `step`. */
   valLoss?: number;
   lr: number;
   tokensPerSec: number;
@@ -30,6 +34,24 @@ export interface EngineProgress {
 }
 
 export type SampleOptions = Omit<SampleSettings, 'prompt'>;
+
+/** A checkpoint as the engine wrote it, with what the checkpoints list shows about it. */
+export interface SavedCheckpoint {
+  bytes: Uint8Array;
+  step: number;
+  stage: string;
+  model: ModelConfig;
+}
+
+/** What a loaded checkpoint will continue with: the UI shows these settings. */
+export interface LoadedCheckpoint {
+  step: number;
+  stage: string;
+  model: ModelConfig;
+  /** The run's training settings as saved (absent when the file has no schedule). */
+  train: Partial<TrainSettings>;
+  tokenizer: TokenizerKind | null;
+}
 
 export interface EngineBridge {
   /** The stages this engine can run; the UI enables exactly these (plus 'data'). */
@@ -40,13 +62,14 @@ export interface EngineBridge {
   pause(): void;
   resume(): void;
   stop(): void;
-  /** Generates from the current model, calling onToken with each new piece of text. */
+  /** Generates from the current model, calling onToken with each new piece of text.
+   *  During a run it waits for the end of the current step and holds the next one. */
   sample(prompt: string, opts: SampleOptions, onToken: (text: string) => void): Promise<string>;
   /** A complete checkpoint (safetensors bytes with config, optimiser state and step).
-   *  May be called while start() runs: the engine snapshots between two steps. */
-  saveCheckpoint(): Promise<Uint8Array>;
-  /** Rebuilds model and optimiser from a checkpoint's own config. */
-  loadCheckpoint(bytes: Uint8Array): Promise<void>;
+   *  May be called while start() runs, even paused: the engine snapshots between two steps. */
+  saveCheckpoint(): Promise<SavedCheckpoint>;
+  /** Validates a checkpoint and keeps it for sampling and for start({ resume: true }). */
+  loadCheckpoint(bytes: Uint8Array): Promise<LoadedCheckpoint>;
 }
 
 /** The engine this build runs (null would mean none is connected: the UI then says so). */

@@ -8,7 +8,7 @@ import type { CheckpointManifest } from '../checkpoint/store';
 import { storageEstimate } from '../checkpoint/store';
 import { generateCorpus } from '../data/corpus';
 import { describeModel } from '../share/describe';
-import { type EngineBridge, type SampleOptions, type StageOptions, createEngine } from './engine-bridge';
+import { type EngineBridge, type LoadedCheckpoint, type SampleOptions, type SavedCheckpoint, type StageOptions, createEngine } from './engine-bridge';
 import { type ProgressCallback, cancelJob, checkpointStore, runJob } from './checkpoints';
 import type { CorpusInfo, InitResult, RunEvent, StorageInfo } from './protocol';
 import { releaseCallback, throttled } from './throttle';
@@ -21,8 +21,6 @@ const PREVIEW_CHARS = 1500;
 let gpu: Gpu | null = null;
 let engine: EngineBridge | null = null;
 let running = false;
-/** The most recent run's settings and step: checkpoints record them. */
-let last: { opts: StageOptions; step: number } | null = null;
 let autosaving = false;
 let corpus: CorpusInfo | null = null;
 
@@ -37,22 +35,17 @@ function requireEngine(): EngineBridge {
   return engine;
 }
 
-function checkpointMeta(name: string, kind: 'manual' | 'auto') {
-  return {
-    name, kind,
-    step: last?.step ?? 0,
-    stage: last?.opts.stage ?? 'pretrain',
-    summary: last ? describeModel(last.opts.model) : 'model state',
-  };
+/** The list entry of a checkpoint, from what the engine says the bytes hold. */
+function checkpointMeta(saved: SavedCheckpoint, name: string, kind: 'manual' | 'auto') {
+  return { name, kind, step: saved.step, stage: saved.stage, summary: describeModel(saved.model) };
 }
 
 async function autosave(events: { push(e: RunEvent): void }): Promise<void> {
   if (autosaving || !engine) return;
   autosaving = true;
   try {
-    const bytes = await engine.saveCheckpoint();
-    const meta = checkpointMeta(`Autosave, step ${last?.step ?? 0}`, 'auto');
-    const manifest = await (await checkpointStore()).save(bytes, meta);
+    const saved = await engine.saveCheckpoint();
+    const manifest = await (await checkpointStore()).save(saved.bytes, checkpointMeta(saved, `Autosave, step ${saved.step}`, 'auto'));
     events.push({ type: 'autosaved', manifest });
   } catch (e) {
     events.push({ type: 'autosave-failed', error: errorText(e) });
@@ -80,16 +73,16 @@ const api = {
     const eng = requireEngine();
     if (running) throw new Error('A run is already in progress; stop it before starting another.');
     running = true;
-    last = { opts, step: 0 };
-    const run = last;
+    let trained = false;
     const events = throttled<RunEvent>(onEvents);
     const timer = setInterval(() => void autosave(events), AUTOSAVE_MS);
     try {
       await eng.start(opts, (p) => {
-        run.step = p.step;
+        trained ||= Number.isFinite(p.trainLoss);
         events.push({ type: 'step', ...p });
       });
-      await autosave(events);
+      // A run that made no step has nothing new to keep.
+      if (trained) await autosave(events);
     } finally {
       clearInterval(timer);
       running = false;
@@ -113,16 +106,16 @@ const api = {
   },
 
   async saveCheckpoint(name: string, jobId: string, onProgress?: ProgressCallback): Promise<CheckpointManifest> {
-    const bytes = await requireEngine().saveCheckpoint();
+    const saved = await requireEngine().saveCheckpoint();
     const store = await checkpointStore();
-    return runJob(jobId, onProgress, (job) => store.save(bytes, checkpointMeta(name, 'manual'), job));
+    return runJob(jobId, onProgress, (job) => store.save(saved.bytes, checkpointMeta(saved, name, 'manual'), job));
   },
 
-  async loadCheckpoint(id: string, jobId: string, onProgress?: ProgressCallback): Promise<void> {
+  async loadCheckpoint(id: string, jobId: string, onProgress?: ProgressCallback): Promise<LoadedCheckpoint> {
     const eng = requireEngine();
     const store = await checkpointStore();
     const bytes = await runJob(jobId, onProgress, (job) => store.read(id, job));
-    await eng.loadCheckpoint(bytes);
+    return eng.loadCheckpoint(bytes);
   },
 
   async listCheckpoints(): Promise<CheckpointManifest[]> {

@@ -1,8 +1,9 @@
 // The one place imported checkpoint bytes are checked before they enter the store: the full
-// codec validation (safetensors structure, metadata, config against tensors), with its specific
-// message for a bad file, and what the checkpoints list shows about a good one.
+// codec validation (safetensors structure, metadata, config against tensors) and the tokenizer,
+// with a specific message for a bad file, and what the checkpoints list shows about a good one.
 import { readCheckpoint } from '../train/pretrain';
 import { describeModel } from '../share/describe';
+import { tokenizerFromJSON } from '../tokenizer';
 
 /** Largest file accepted for import (2 GiB: the largest ArrayBuffer every browser can allocate). */
 export const MAX_IMPORT_BYTES = 2 ** 31 - 1;
@@ -19,5 +20,10 @@ export function validateCheckpointBytes(bytes: Uint8Array): CheckpointInfo {
   if (bytes.byteLength === 0) throw new Error('The file is empty, so it cannot be a checkpoint.');
   if (bytes.byteLength > MAX_IMPORT_BYTES) throw new Error('The file is larger than 2 GiB, more than a browser can import.');
   const c = readCheckpoint(bytes);
+  try {
+    tokenizerFromJSON(c.tokenizer as never);
+  } catch (e) {
+    throw new Error(`The checkpoint's tokenizer cannot be rebuilt: ${e instanceof Error ? e.message : String(e)}.`);
+  }
   return { step: c.step, stage: c.stage, summary: describeModel(c.config) };
 }

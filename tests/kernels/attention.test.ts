@@ -17,9 +17,8 @@ const sizes = ({ B, T, nHead, nKvHead, headDim }: AttentionShape) => ({
 async function runGpu(gpu: Gpu, s: AttentionShape, qkv: Float32Array, dout: Float32Array) {
   const n = sizes(s);
   const Qkv = gpu.upload(qkv), Dout = gpu.upload(dout);
-  const Out = gpu.buffer(n.out * 4), Lse = gpu.buffer(n.lse * 4);
-  // Filled with NaN so any element the backward fails to overwrite shows up.
-  const Dqkv = gpu.upload(new Float32Array(n.qkv).fill(NaN));
+  // Outputs start as NaN so any element a kernel fails to write shows up.
+  const [Out, Lse, Dqkv] = [n.out, n.lse, n.qkv].map((k) => gpu.upload(new Float32Array(k).fill(NaN)));
   await gpu.scoped('attention test', () => {
     const enc = gpu.encoder('attention-test');
     attentionForward(gpu, enc, { qkv: Qkv, out: Out, lse: Lse, ...s });
@@ -93,6 +92,16 @@ describe('attention', () => {
     });
     expectForwardClose({ out: await gpu.readF32(Out, n.out), lse: await gpu.readF32(Lse, n.lse) }, attentionForwardRef(qkv, s));
     gpu.release(Qkv, Out, Lse);
+  });
+
+  it('rejects shapes it cannot run, with a readable error', async () => {
+    const gpu = await testGpu();
+    const buf = gpu.buffer(4096);
+    const run = (shape: AttentionShape) => attentionForward(gpu, gpu.encoder('attention-test'), { qkv: buf, out: buf, lse: buf, ...shape });
+    expect(() => run({ B: 1, T: 4, nHead: 2, nKvHead: 2, headDim: 6 })).toThrow(/head dim 6/);
+    expect(() => run({ B: 1, T: 4, nHead: 3, nKvHead: 2, headDim: 8 })).toThrow(/3 query heads/);
+    expect(() => run({ B: 1, T: 64, nHead: 2, nKvHead: 2, headDim: 16 })).toThrow(/qkv holds 4096 bytes/);
+    gpu.release(buf);
   });
 
   it('is causal: changing a later token changes no earlier output, and the backward is deterministic', async () => {

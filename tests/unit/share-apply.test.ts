@@ -33,7 +33,23 @@ describe('applyLink', () => {
   });
 
   it('matches GPT-2 small: 124,439,808 parameters', () => {
-    expect(countParams(apply('#preset=gpt2&tokenizer=gpt2').model)).toBe(124_439_808);
+    expect(countParams(apply('#preset=gpt2&tokenizer=bpe').model)).toBe(124_439_808);
+  });
+
+  it('rejects the gpt2 tokenizer, which would need a tokenizer.json this app cannot fetch', () => {
+    expect(parseFragment('#tokenizer=gpt2')).toEqual({ ok: false, errors: ['"tokenizer" must be one of char, byte, bpe.'] });
+  });
+
+  it('keeps plain multi-head attention when a link sets only nHead, as the model form does', () => {
+    expect(apply('#preset=tiny&nHead=2').model).toMatchObject({ nHead: 2, nKvHead: 2 });
+    expect(apply('#preset=tiny&nHead=8&nKvHead=2').model).toMatchObject({ nHead: 8, nKvHead: 2 });
+  });
+
+  it('spells out grouped-query KV heads, so such a link round-trips', () => {
+    const s = apply('#preset=tiny&nHead=8&nKvHead=4');
+    const { link } = settingsToLink(s);
+    expect(link).toMatchObject({ nHead: 8, nKvHead: 4 });
+    expect(apply(`#${encodeFragment(link)}`).model).toEqual(s.model);
   });
 
   it('recomputes the MLP width when dModel or mlp change', () => {
