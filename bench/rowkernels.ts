@@ -5,7 +5,8 @@
 // (the only clock on llvmpipe). Numbers are per call, medians over `rounds` submits.
 // It does not compare with a peer library: it exists to compare kernel variants on one adapter.
 //   node --import tsx --import ./scripts/register-raw.mjs bench/rowkernels.ts --adapter swiftshader
-//   options: --reps N (default 8), --rounds N (default 3), --only SUBSTRING, --json PATH
+//   options: --reps N (default 8), --rounds N (default 3), --only SUBSTRING, --json PATH,
+//            --variants (time every row geometry the device has, not just the one it picks)
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { createNodeGpu, type NodeAdapter } from '../src/gpu/node';
@@ -18,7 +19,7 @@ import { layernormForward, layernormBackward } from '../src/kernels/layernorm';
 import { rmsnormForward, rmsnormBackward } from '../src/kernels/rmsnorm';
 import { softmaxForward, softmaxBackward } from '../src/kernels/softmax';
 import { crossEntropyForward, crossEntropyBackward, meanLoss } from '../src/kernels/crossentropy';
-import { globalNorm } from '../src/kernels/reduce';
+import { globalNorm, rowVariants, type RowVariant, type PartialVariant } from '../src/kernels/reduce';
 import { median } from './common';
 
 interface Case {
@@ -38,6 +39,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '3' },
     only: { type: 'string' },
     json: { type: 'string' },
+    variants: { type: 'boolean', default: false },
   },
 });
 
@@ -45,20 +47,24 @@ function uploads(gpu: Gpu, rng: Rng, sizes: number[]): GPUBuffer[] {
   return sizes.map((n) => gpu.upload(rng.normals(n)));
 }
 
-function normCases(gpu: Gpu, rows: number, C: number): Case[] {
+/** Row geometries to time: the device's choice (undefined), or each one with --variants. */
+let geometries: (RowVariant | undefined)[] = [undefined];
+const suffix = (v: string | undefined) => (v ? ` [${v}]` : '');
+
+function rowNormCases(gpu: Gpu, rows: number, C: number): Case[] {
   const rng = new Rng(rows + C);
   const n = rows * C;
   const [x, w, b, y, mean, rstd, dy, dx, dw, db] = uploads(gpu, rng, [n, C, C, n, rows, rows, n, n, C, C]);
   const shape = `${rows}x${C}`;
   const buffers = [x, w, b, y, mean, rstd, dy, dx, dw, db];
-  return [
-    { name: 'layernorm fwd', shape, buffers, record: (enc) => layernormForward(gpu, enc, { x, weight: w, bias: b, y, mean, rstd, rows, C }) },
-    { name: 'layernorm bwd', shape, buffers, record: (enc) => layernormBackward(gpu, enc, { dy, x, weight: w, mean, rstd, dx, dweight: dw, dbias: db, rows, C }) },
-    { name: 'rmsnorm fwd', shape, buffers, record: (enc) => rmsnormForward(gpu, enc, { x, weight: w, y, rstd, rows, C }) },
-    { name: 'rmsnorm bwd', shape, buffers, record: (enc) => rmsnormBackward(gpu, enc, { dy, x, weight: w, rstd, dx, dweight: dw, rows, C }) },
-    { name: 'softmax fwd', shape, buffers, record: (enc) => softmaxForward(gpu, enc, { x, y, rows, cols: C }) },
-    { name: 'softmax bwd', shape, buffers, record: (enc) => softmaxBackward(gpu, enc, { y, dy, dx, rows, cols: C }) },
-  ];
+  return geometries.flatMap((variant): Case[] => [
+    { name: `layernorm fwd${suffix(variant)}`, shape, buffers, record: (enc) => layernormForward(gpu, enc, { x, weight: w, bias: b, y, mean, rstd, rows, C, variant }) },
+    { name: `layernorm bwd${suffix(variant)}`, shape, buffers, record: (enc) => layernormBackward(gpu, enc, { dy, x, weight: w, mean, rstd, dx, dweight: dw, dbias: db, rows, C, variant }) },
+    { name: `rmsnorm fwd${suffix(variant)}`, shape, buffers, record: (enc) => rmsnormForward(gpu, enc, { x, weight: w, y, rstd, rows, C, variant }) },
+    { name: `rmsnorm bwd${suffix(variant)}`, shape, buffers, record: (enc) => rmsnormBackward(gpu, enc, { dy, x, weight: w, rstd, dx, dweight: dw, rows, C, variant }) },
+    { name: `softmax fwd${suffix(variant)}`, shape, buffers, record: (enc) => softmaxForward(gpu, enc, { x, y, rows, cols: C, variant }) },
+    { name: `softmax bwd${suffix(variant)}`, shape, buffers, record: (enc) => softmaxBackward(gpu, enc, { y, dy, dx, rows, cols: C, variant }) },
+  ]);
 }
 
 function ceCases(gpu: Gpu, N: number, V: number): Case[] {
@@ -68,24 +74,27 @@ function ceCases(gpu: Gpu, N: number, V: number): Case[] {
   const shape = `${N}x${V}`;
   const buffers = [logits, losses, lse, rowGrad, dlogits, out, targets];
   return [
-    { name: 'crossentropy fwd', shape, buffers, record: (enc) => crossEntropyForward(gpu, enc, { logits, targets, losses, lse, N, V }) },
-    { name: 'crossentropy bwd', shape, buffers, record: (enc) => crossEntropyBackward(gpu, enc, { logits, targets, lse, rowGrad, dlogits, N, V }) },
+    ...geometries.flatMap((variant): Case[] => [
+      { name: `crossentropy fwd${suffix(variant)}`, shape, buffers, record: (enc) => crossEntropyForward(gpu, enc, { logits, targets, losses, lse, N, V, variant }) },
+      { name: `crossentropy bwd${suffix(variant)}`, shape, buffers, record: (enc) => crossEntropyBackward(gpu, enc, { logits, targets, lse, rowGrad, dlogits, N, V, variant }) },
+    ]),
     { name: 'meanLoss+rowGrad', shape, buffers, record: (enc) => meanLoss(gpu, enc, { losses, targets, out, N, V, rowGrad }) },
   ];
 }
 
 /** The global gradient norm over every parameter gradient of a preset, one buffer each (as AdamW). */
-function normCase(gpu: Gpu, preset: 'tiny' | 'small', vocabSize: number): Case {
+function gradNormCases(gpu: Gpu, preset: 'tiny' | 'small', vocabSize: number): Case[] {
   const specs = paramSpecs(presetConfig(preset, { vocabSize }));
   const rng = new Rng(specs.length);
   const sizes = specs.map((s) => numel(s.shape));
   const grads = uploads(gpu, rng, sizes);
   const out = gpu.upload(new Float32Array(1));
   const ranges = grads.map((x, i) => ({ x, n: sizes[i] }));
-  return {
-    name: 'globalNorm', shape: `${preset}: ${specs.length} tensors, ${sizes.reduce((a, b) => a + b, 0)}`,
-    buffers: [...grads, out], record: (enc) => globalNorm(gpu, enc, { ranges, out }),
-  };
+  const partials: (PartialVariant | undefined)[] = geometries[0] ? ['thread', 'tree'] : [undefined];
+  return partials.map((variant) => ({
+    name: `globalNorm${suffix(variant)}`, shape: `${preset}: ${specs.length} tensors, ${sizes.reduce((a, b) => a + b, 0)}`,
+    buffers: [...grads, out], record: (enc) => globalNorm(gpu, enc, { ranges, out, variant }),
+  }));
 }
 
 async function time(gpu: Gpu, c: Case, reps: number, rounds: number): Promise<Result> {
@@ -137,18 +146,19 @@ async function main(): Promise<void> {
   const rounds = Number(opts.rounds);
   const gpu = await createNodeGpu(adapter);
   const profiling = gpu.enableProfiling(true);
+  if (opts.variants) geometries = rowVariants(gpu);
   console.log(`adapter ${adapter}: ${gpu.info.description}; subgroups ${gpu.hasFeature('subgroups')}; timestamps ${profiling}; ${reps} calls per submit, median of ${rounds}`);
   const builders: (() => Case[])[] = [
-    () => normCases(gpu, 256, 128),
-    () => normCases(gpu, 2048, 384),
+    () => rowNormCases(gpu, 256, 128),
+    () => rowNormCases(gpu, 2048, 384),
     () => ceCases(gpu, 256, 80),
     () => ceCases(gpu, 2048, 65),
     () => ceCases(gpu, 256, 50257),
-    () => [normCase(gpu, 'tiny', 80)],
-    () => [normCase(gpu, 'small', 65)],
+    () => gradNormCases(gpu, 'tiny', 80),
+    () => gradNormCases(gpu, 'small', 65),
   ];
   const results: Result[] = [];
-  console.log(`${'kernel'.padEnd(18)} ${'shape'.padEnd(26)} ${'gpu ms'.padStart(9)} ${'wall ms'.padStart(9)} disp  per label (gpu ms)`);
+  console.log(`${'kernel'.padEnd(29)} ${'shape'.padEnd(26)} ${'gpu ms'.padStart(9)} ${'wall ms'.padStart(9)} disp  per label (gpu ms)`);
   for (const build of builders) {
     const cases = build();
     for (const c of cases) {
@@ -156,7 +166,7 @@ async function main(): Promise<void> {
       const r = await time(gpu, c, reps, rounds);
       results.push(r);
       const labels = Object.entries(r.byLabel).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
-      console.log(`${r.name.padEnd(18)} ${r.shape.padEnd(26)} ${(r.gpuMs?.toFixed(3) ?? '-').padStart(9)} ${r.wallMs.toFixed(3).padStart(9)} ${String(r.dispatches).padStart(4)}  ${labels}`);
+      console.log(`${r.name.padEnd(29)} ${r.shape.padEnd(26)} ${(r.gpuMs?.toFixed(3) ?? '-').padStart(9)} ${r.wallMs.toFixed(3).padStart(9)} ${String(r.dispatches).padStart(4)}  ${labels}`);
     }
     gpu.release(...new Set(cases.flatMap((c) => c.buffers)));
   }

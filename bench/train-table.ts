@@ -3,6 +3,9 @@
 import type { BenchRow } from './common';
 import type { ModelConfig } from '../src/model/config';
 
+/** A kernel label's share of one profiled step of ours. */
+export interface KernelShare { label: string; ms: number; calls: number; pct: number }
+
 /** One implementation's figures for one preset. Per-step counts are those of the last timed step. */
 export interface SideResult {
   msPerStep: number;
@@ -27,6 +30,8 @@ export interface SideResult {
   peakBytes: number;
   /** Loss of every step, first step included. */
   losses: number[];
+  /** Ours with --profile: kernel times of one extra step (null: no timestamp queries here). */
+  profile?: KernelShare[] | null;
 }
 
 export interface TrainRow extends BenchRow {

@@ -1,6 +1,6 @@
 // Training benchmark, ours vs TF.js, in one Node process on one adapter:
 //   npm run bench:train -- [--adapter llvmpipe] [--presets tiny,small] [--tiny 4x64] [--small 1x64]
-//                          [--steps N] [--warmup N] [--tf-steps N] [--tf-warmup N]
+//                          [--steps N] [--warmup N] [--tf-steps N] [--tf-warmup N] [--profile]
 // For each preset, both sides train the same GPT from the same initial weights on the same random
 // token batches (AdamW, weight decay on 2-D weights, global-norm clipping): a first step (pipeline
 // compilation included, timed on its own, and the warm-up that matters), extra warm-up steps, then
@@ -8,6 +8,7 @@
 // bench/results/train.json (train-<adapter>.json for a non-default adapter).
 // Software adapters run at a few GFLOP/s and a TF.js `small` step takes minutes here, so batches are
 // small, `small` runs at a shortened T, and TF.js gets fewer timed steps than ours.
+// --profile adds one untimed step of ours with per-kernel GPU timestamps (SwiftShader only).
 import { createNodeGpu, type NodeAdapter } from '../src/gpu/node';
 import type { Gpu } from '../src/gpu/gpu';
 import { presetConfig, type ModelConfig } from '../src/model/config';
@@ -21,17 +22,19 @@ import { measure, writeResults, type BenchRow, type Timing } from './common';
 import { initTfjs, type TfPeer } from './tfjs';
 import { TfGptTrainer, loadOracle } from './tf-gpt-train';
 import { TfBackendStats } from './tf-backend-stats';
-import { formatTrainTable, summarize, type TrainRow, type SideResult } from './train-table';
+import { summarize as summarizeKernels } from '../src/gpu/profiler';
+import { formatTrainTable, summarize, type TrainRow, type SideResult, type KernelShare } from './train-table';
 
 const LR = 1e-3;
 interface Steps { warmup: number; steps: number }
 interface PresetPlan { B: number; T: number; ours: Steps; tfjs: Steps }
-/** Defaults sized for a loaded 2-core machine on SwiftShader (whole run about 10 minutes). */
+/** Defaults sized for a busy 2-core machine on SwiftShader (about 10 minutes in all). The first step,
+ *  which compiles every pipeline and allocates every buffer, is the warm-up. */
 const DEFAULTS: Record<string, PresetPlan> = {
-  tiny: { B: 4, T: 64, ours: { warmup: 1, steps: 5 }, tfjs: { warmup: 0, steps: 3 } },
-  small: { B: 1, T: 64, ours: { warmup: 1, steps: 3 }, tfjs: { warmup: 0, steps: 2 } },
+  tiny: { B: 4, T: 64, ours: { warmup: 0, steps: 5 }, tfjs: { warmup: 0, steps: 2 } },
+  small: { B: 1, T: 64, ours: { warmup: 0, steps: 3 }, tfjs: { warmup: 0, steps: 2 } },
 };
-const FALLBACK: PresetPlan = { B: 1, T: 64, ours: { warmup: 1, steps: 3 }, tfjs: { warmup: 0, steps: 2 } };
+const FALLBACK: PresetPlan = DEFAULTS.small;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -83,7 +86,7 @@ function flopsPerToken(c: ModelConfig, T: number): number {
   return 6 * n + 12 * c.nLayer * c.dModel * T;
 }
 
-interface Plan extends PresetPlan { preset: string; config: ModelConfig; weights: Record<string, Float32Array>; batches: Batch[] }
+interface Plan extends PresetPlan { profile: boolean; preset: string; config: ModelConfig; weights: Record<string, Float32Array>; batches: Batch[] }
 
 const timed = (t: Timing, B: number, T: number) => ({
   msPerStep: t.medianMs, minMs: t.minMs, maxMs: t.maxMs, spreadPct: (100 * (t.maxMs - t.minMs)) / t.medianMs,
@@ -99,7 +102,7 @@ async function runOurs(gpu: Gpu, p: Plan): Promise<SideResult> {
   const model = new Gpt(gpu, p.config, p.weights);
   const trainer = new LmTrainer(gpu, model, p.B, p.T, 1, DEFAULT_ADAMW, p.batches.length + 1);
   let i = 0;
-  const step = async () => { await trainer.step([p.batches[i++]], LR); await gpu.sync(); };
+  const step = async () => { await trainer.step([p.batches[i++ % p.batches.length]], LR); await gpu.sync(); };
   await step();
   const firstStepMs = performance.now() - t0;
   const pipelines = gpu.pipelines.compiled - compiled0;
@@ -113,10 +116,23 @@ async function runOurs(gpu: Gpu, p: Plan): Promise<SideResult> {
   }, { warmup: p.ours.warmup, iters: p.ours.steps, minIters: p.ours.steps, budgetMs: 0 });
   const losses = (await trainer.flush()).map((r) => r.loss);
   const peakBytes = gpu.pool.peakBytes - base;
+  const profile = p.profile ? await profileStep(gpu, () => step()) : undefined;
   trainer.destroy();
   model.destroy();
   gpu.pool.trim();
-  return { ...timed(t, p.B, p.T), warmup: p.ours.warmup, firstStepMs, pipelines, dispatches, submits, readbacks, peakBytes, losses };
+  return { ...timed(t, p.B, p.T), warmup: p.ours.warmup, firstStepMs, pipelines, dispatches, submits, readbacks, peakBytes, losses, profile };
+}
+
+/** GPU time per kernel label over one more step, from timestamp queries (one pass per dispatch, so
+ *  the total exceeds a normal step's); null where the adapter has no 'timestamp-query'. */
+async function profileStep(gpu: Gpu, step: () => Promise<void>): Promise<KernelShare[] | null> {
+  if (!gpu.enableProfiling(true) || !gpu.profiler) return null;
+  await step();
+  const times = await gpu.profiler.read();
+  gpu.enableProfiling(false);
+  const total = times.reduce((s, k) => s + k.ms, 0);
+  return [...summarizeKernels(times)].map(([label, { ms, calls }]) => ({ label, ms, calls, pct: (100 * ms) / total }))
+    .sort((a, b) => b.ms - a.ms);
 }
 
 async function runTfjs(peer: TfPeer, stats: TfBackendStats, p: Plan): Promise<SideResult> {
@@ -170,6 +186,7 @@ function toRow(p: Plan, ours: SideResult, tfjs: SideResult): TrainRow {
 async function main(): Promise<void> {
   const adapter = (arg('adapter') ?? 'swiftshader') as NodeAdapter;
   const presets = (arg('presets') ?? 'tiny,small').split(',');
+  const profile = process.argv.includes('--profile');
   const gpu = await createNodeGpu(adapter);
   const peer = await initTfjs(gpu);
   const stats = new TfBackendStats(peer);
@@ -183,12 +200,14 @@ async function main(): Promise<void> {
     const config = presetConfig(preset);
     const pp = presetPlan(preset);
     const n = 1 + Math.max(pp.ours.warmup + pp.ours.steps, pp.tfjs.warmup + pp.tfjs.steps);
-    const plan: Plan = { ...pp, preset, config, weights: initParams(config, 1), batches: randomBatches(n, pp.B, pp.T, config.vocabSize, 2) };
+    const plan: Plan = { ...pp, profile, preset, config, weights: initParams(config, 1), batches: randomBatches(n, pp.B, pp.T, config.vocabSize, 2) };
     const note = pp.T < config.contextLength ? ` (context ${config.contextLength}, T shortened for a software adapter)` : '';
     const describe = (s: Steps) => `1 first + ${s.warmup} warm-up + ${s.steps} timed steps`;
     console.log(`\n${preset}: ${config.nLayer} layers, d=${config.dModel}, B=${pp.B}, T=${pp.T}${note}; ours ${describe(pp.ours)}, TF.js ${describe(pp.tfjs)}`);
     const ours = await runOurs(gpu, plan);
     console.log(`  ours:  ${ours.msPerStep.toFixed(0)} ms/step, first step ${ours.firstStepMs.toFixed(0)} ms, losses ${ours.losses.map((l) => l.toFixed(4)).join(' ')}`);
+    if (ours.profile === null) console.log('  (no per-kernel profile: this adapter has no timestamp-query)');
+    for (const k of ours.profile?.slice(0, 12) ?? []) console.log(`    ${k.label.padEnd(28)} ${k.ms.toFixed(1).padStart(9)} ms ${k.pct.toFixed(1).padStart(5)}%  ×${k.calls}`);
     const tfjs = await runTfjs(peer, stats, plan);
     console.log(`  TF.js: ${tfjs.msPerStep.toFixed(0)} ms/step, first step ${tfjs.firstStepMs.toFixed(0)} ms, losses ${tfjs.losses.map((l) => l.toFixed(4)).join(' ')}`);
     rows.push(toRow(plan, ours, tfjs));

@@ -2,60 +2,58 @@
 //   lse[t]    = log Σ_v exp(logits[t, v])           (saved for the backward)
 //   losses[t] = lse[t] − logits[t, targets[t]],  or 0 when the target is ignored.
 // A target is ignored when it is outside [0, V) — the convention is −1.
-// One workgroup of 64 per row (64, not 256: SwiftShader barriers are far costlier in wide groups):
-// each thread keeps an online (max, sum of exp(x − max)) over the columns lid, lid + 64, ...,
-// then a fixed-order tree merges the pairs (deterministic, one exp per logit).
-// Bindings: @0 params, @1 logits (N, V) read, @2 targets (N) i32, @3 losses (N) rw, @4 lse (N) rw
-// Dispatch: N workgroups of 64, split 2-D; row = wid.x + wid.y * nwg.x.
+// Each lane keeps an online (max, sum of exp(x − max)) over its packs; the row max is reduced,
+// the lane sums rescaled to it and reduced (fixed order: deterministic, one exp per logit).
+// A row-kernel body (composition and dispatch: see layernorm_forward.wgsl's header; the host picks
+// a workgroup per row for long rows on GPUs).
+// Bindings: @0 params {N, V}, @1 logits (N, V) as packs, @2 targets (N) i32, @3 losses (N) rw,
+// @4 lse (N) rw. (The width prelude's pack type is `V`; the vocabulary size is p.V.)
 struct Params { N: u32, V: u32 }
 
+// A finite "minus infinity": WGSL lets compilers assume no infinities, and (−inf) − (−inf) is NaN.
+const LOWEST: f32 = -3.4028234e38;
+const BLOCK: u32 = 64u;
+
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(1) var<storage, read> logits: array<V>;
 @group(0) @binding(2) var<storage, read> targets: array<i32>;
 @group(0) @binding(3) var<storage, read_write> losses: array<f32>;
 @group(0) @binding(4) var<storage, read_write> lse: array<f32>;
 
-const WG = 64u;
-// A finite "minus infinity": WGSL lets compilers assume no infinities, and (−inf) − (−inf) is NaN.
-const LOWEST = -3.4028234e38;
-var<workgroup> maxes: array<f32, WG>;
-var<workgroup> sums: array<f32, WG>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row = wid.x + wid.y * nwg.x;
-  if (row >= p.N) { return; }
-  let base = row * p.V;
-  var mx = LOWEST;
+fn rowMain(row: u32, lane: u32, lanes: u32) {
+  // Lanes of rows past the end see an empty row but still take part in the reductions.
+  let n = select(0u, p.V / W, row < p.N);
+  let base = row * (p.V / W);
+  var m = LOWEST;
   var s = 0.0;
-  for (var c = lid; c < p.V; c += WG) {
-    let x = logits[base + c];
-    if (x > mx) {
-      s = s * exp(mx - x) + 1.0;
-      mx = x;
-    } else {
-      s += exp(x - mx);
+  var c = lane;
+  while (c < n) {
+    // Blocks of BLOCK packs per lane, summed apart and then added: one running f32 sum over a
+    // 50257-wide row would lose small terms against the large total (~sqrt(n) ulps or worse).
+    var blk = 0.0;
+    let end = min(n, c + lanes * BLOCK);
+    for (; c < end; c += lanes) {
+      let v = logits[base + c];
+      // Rescale the sums only when the max moves.
+      let vm = hmax(v);
+      if (vm > m) {
+        let f = exp(m - vm);
+        s *= f;
+        blk *= f;
+        m = vm;
+      }
+      blk += hsum(exp(v - m));
     }
+    s += blk;
   }
-  maxes[lid] = mx;
-  sums[lid] = s;
-  workgroupBarrier();
-  for (var k = WG / 2u; k > 0u; k >>= 1u) {
-    if (lid < k) {
-      let m1 = maxes[lid];
-      let m2 = maxes[lid + k];
-      let m = max(m1, m2);
-      sums[lid] = sums[lid] * exp(m1 - m) + sums[lid + k] * exp(m2 - m);
-      maxes[lid] = m;
-    }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    let l = maxes[0] + log(sums[0]);
+  let mx = rowMax(0u, m);
+  let total = rowSum(1u, s * exp(m - mx));
+  if (lane == 0u && n > 0u) {
+    let l = mx + log(total);
     lse[row] = l;
     let t = targets[row];
     var loss = 0.0;
-    if (t >= 0 && u32(t) < p.V) { loss = l - logits[base + u32(t)]; }
+    if (t >= 0 && u32(t) < p.V) { loss = l - elem(logits[base + u32(t) / W], u32(t) % W); }
     losses[row] = loss;
   }
 }

@@ -2,55 +2,42 @@
 //   dx += rstd · (g − mean_c(g) − xhat · mean_c(g · xhat)).
 // Accumulates: in a pre-norm transformer dx is the residual stream's gradient. The parameter
 // gradients are done by layernorm_backward_params.wgsl (a column reduction, no atomics).
+// A row-kernel body (composition and dispatch: see layernorm_forward.wgsl's header).
 // Bindings: @0 params {rows, C}, @1 dy (rows, C), @2 x (rows, C), @3 weight (C), @4 mean (rows),
-// @5 rstd (rows), @6 dx (rows, C)
-// Dispatch: workgroups of 256 threads, TPR threads per row (override: power of two ≤ 256), so
-// 256 / TPR rows per workgroup; ceil(rows / (256 / TPR)) workgroups split 2-D,
-// linear group = wid.x + wid.y * nwg.x.
+// @5 rstd (rows), @6 dx (rows, C); dy, x, weight, dx as V packs.
 struct Params { rows: u32, C: u32 }
 
-override TPR: u32 = 256u;
-const WG: u32 = 256u;
-
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
-@group(0) @binding(3) var<storage, read> weight: array<f32>;
+@group(0) @binding(1) var<storage, read> dy: array<V>;
+@group(0) @binding(2) var<storage, read> x: array<V>;
+@group(0) @binding(3) var<storage, read> weight: array<V>;
 @group(0) @binding(4) var<storage, read> mean: array<f32>;
 @group(0) @binding(5) var<storage, read> rstd: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dx: array<V>;
 
-// (Σ g, Σ g · xhat) reduced together: one tree, one set of barriers.
-var<workgroup> red: array<vec2f, WG>;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let row = (wid.x + wid.y * nwg.x) * (WG / TPR) + lid / TPR;
-  let t = lid % TPR;
+fn rowMain(row: u32, lane: u32, lanes: u32) {
   let valid = row < p.rows;
-  // Threads of rows past the end see an empty row but still take part in the barriers.
-  let n = select(0u, p.C, valid);
-  let base = row * p.C;
+  // Lanes of rows past the end see an empty row but still take part in the reductions.
+  let n = select(0u, p.C / W, valid);
+  let base = row * (p.C / W);
   var mu = 0.0;
   var r = 0.0;
   if (valid) { mu = mean[row]; r = rstd[row]; }
 
-  var s = vec2f(0.0);
-  for (var c = t; c < n; c += TPR) {
+  var sg = V(0.0);
+  var sgx = V(0.0);
+  for (var c = lane; c < n; c += lanes) {
     let g = dy[base + c] * weight[c];
-    s += vec2f(g, g * (x[base + c] - mu) * r);
+    sg += g;
+    sgx += g * (x[base + c] - mu);
   }
-  red[lid] = s;
-  workgroupBarrier();
-  for (var stride = TPR / 2u; stride > 0u; stride >>= 1u) {
-    if (t < stride) { red[lid] += red[lid + stride]; }
-    workgroupBarrier();
-  }
-  let m = red[lid - t] / f32(p.C);
+  let invC = 1.0 / f32(p.C);
+  let mg = rowSum(0u, hsum(sg)) * invC;
+  let mgx = rowSum(1u, hsum(sgx)) * r * invC;
 
-  for (var c = t; c < n; c += TPR) {
+  for (var c = lane; c < n; c += lanes) {
     let g = dy[base + c] * weight[c];
     let xhat = (x[base + c] - mu) * r;
-    dx[base + c] += r * (g - m.x - xhat * m.y);
+    dx[base + c] += r * (g - mg - xhat * mgx);
   }
 }

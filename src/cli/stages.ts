@@ -3,5 +3,6 @@ import type { CliStage } from './stage';
 import { pretrainStage } from './stage-pretrain';
 import { sftStage } from './stage-sft';
 import { rewardStage } from './stage-reward';
+import { rlStage } from './stage-rl';
 
-export const STAGES: CliStage[] = [pretrainStage, sftStage, rewardStage];
+export const STAGES: CliStage[] = [pretrainStage, sftStage, rewardStage, rlStage];

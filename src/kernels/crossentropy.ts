@@ -5,7 +5,9 @@
 //             gradScale / count on counted rows, 0 elsewhere — the count is taken on the GPU
 // Targets are i32; a target outside [0, V) (the convention is −1) is ignored.
 // Any loss built from per-token log-probs (SFT, PPO, DPO) backprops through crossEntropyBackward
-// with its own rowGrad = ∂L/∂losses[t]. Not here: the lm-head matmul, label smoothing, z-loss.
+// with its own rowGrad = ∂L/∂losses[t]. Forward and backward are row kernels (reduce.ts rowKernel:
+// a lane per row on CPU adapters, a subgroup per row on GPUs, a workgroup per row for long rows
+// such as a 50257 vocabulary). Not here: the lm-head matmul, label smoothing, z-loss.
 // Reference: crossentropy.ref.ts.
 import forwardWgsl from '../../shaders/crossentropy_forward.wgsl?raw';
 import backwardWgsl from '../../shaders/crossentropy_backward.wgsl?raw';
@@ -13,8 +15,7 @@ import meanLossWgsl from '../../shaders/reduce_mean_loss.wgsl?raw';
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
 import { params } from '../gpu/params';
-
-const WG = 256;
+import { rowKernel, type RowVariant } from './reduce';
 
 export interface CrossEntropyForwardArgs {
   logits: GPUBuffer; // (N, V)
@@ -23,16 +24,16 @@ export interface CrossEntropyForwardArgs {
   lse: GPUBuffer; // (N) out, log-sum-exp of each row
   N: number;
   V: number;
+  /** Tests and benchmarks only: force a row geometry. */
+  variant?: RowVariant;
 }
 
-export function crossEntropyForward(gpu: Gpu, enc: StepEncoder, { logits, targets, losses, lse, N, V }: CrossEntropyForwardArgs): void {
-  if (N <= 0) return;
-  enc.dispatch1d({
-    label: 'crossentropy_forward',
-    pipeline: gpu.pipeline('crossentropy_forward', forwardWgsl),
+export function crossEntropyForward(gpu: Gpu, enc: StepEncoder, { logits, targets, losses, lse, N, V, variant }: CrossEntropyForwardArgs): void {
+  rowKernel(gpu, enc, {
+    label: 'crossentropy_forward', body: forwardWgsl, rows: N, cols: V, variant,
     params: params().u32(N, V),
     buffers: [logits, targets, losses, lse],
-  }, N);
+  });
 }
 
 export interface CrossEntropyBackwardArgs {
@@ -43,17 +44,20 @@ export interface CrossEntropyBackwardArgs {
   dlogits: GPUBuffer; // (N, V) overwritten; may be the logits buffer itself
   N: number;
   V: number;
+  /** Tests and benchmarks only: force a row geometry. */
+  variant?: RowVariant;
 }
 
-export function crossEntropyBackward(gpu: Gpu, enc: StepEncoder, { logits, targets, lse, rowGrad, dlogits, N, V }: CrossEntropyBackwardArgs): void {
+export function crossEntropyBackward(gpu: Gpu, enc: StepEncoder, { logits, targets, lse, rowGrad, dlogits, N, V, variant }: CrossEntropyBackwardArgs): void {
   const inPlace = dlogits === logits;
-  enc.dispatch1d({
-    label: 'crossentropy_backward',
-    pipeline: gpu.pipeline('crossentropy_backward', backwardWgsl, { IN_PLACE: inPlace ? 1 : 0 }),
+  rowKernel(gpu, enc, {
+    label: 'crossentropy_backward', body: backwardWgsl, rows: N, cols: V, variant,
+    constants: { IN_PLACE: inPlace ? 1 : 0 },
     params: params().u32(N, V),
-    // In place, the logits slot cannot hold the buffer bound writable as dlogits: lse stands in (unread).
+    // In place, the logits slot cannot hold the buffer bound writable as dlogits: lse stands in
+    // (unread; an f32 array where the shader expects packs, which only needs 16 bytes).
     buffers: [inPlace ? lse : logits, targets, lse, rowGrad, dlogits],
-  }, Math.ceil((N * V) / WG));
+  });
 }
 
 export interface MeanLossArgs {

@@ -2,9 +2,10 @@
 // parameter-gradient reduction that RMSNorm shares (normParamGrads).
 //   forward:  y = (x − mean) · rstd · weight + bias; saves mean, rstd (rows)   x, y (rows, C)
 //   backward: dx += …, dweight += Σ_rows dy ∘ xhat, dbias += Σ_rows dy
-// The parameter gradients are a column reduction in two stages (per-chunk partial sums, then the
-// chunks added in order) into a scratch buffer this module keeps per device: no float atomics,
-// so gradients are bit-identical from run to run. Reference: layernorm.ref.ts.
+// Forward and input gradient are row kernels (reduce.ts rowKernel: the reduction geometry follows
+// the device). The parameter gradients are a column reduction in two stages (per-chunk partial
+// sums, then the chunks added in order) into a scratch buffer this module keeps per device: no
+// float atomics, so gradients are bit-identical from run to run. Reference: layernorm.ref.ts.
 import forwardWgsl from '../../shaders/layernorm_forward.wgsl?raw';
 import backwardWgsl from '../../shaders/layernorm_backward.wgsl?raw';
 import paramsWgsl from '../../shaders/layernorm_backward_params.wgsl?raw';
@@ -12,7 +13,7 @@ import paramsSumWgsl from '../../shaders/layernorm_backward_params_sum.wgsl?raw'
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
 import { params } from '../gpu/params';
-import { rowGeometry } from './softmax';
+import { packWidth, rowKernel, withWidth, type RowVariant } from './reduce';
 
 export interface LayernormForwardArgs {
   x: GPUBuffer;            // (rows, C)
@@ -25,17 +26,18 @@ export interface LayernormForwardArgs {
   C: number;
   /** Added to the variance; PyTorch's default. */
   eps?: number;
+  /** Tests and benchmarks only: force a row geometry. */
+  variant?: RowVariant;
 }
 
-export function layernormForward(gpu: Gpu, enc: StepEncoder, { x, weight, bias, y, mean, rstd, rows, C, eps = 1e-5 }: LayernormForwardArgs): void {
-  const { constants, groups } = rowGeometry(rows, C);
-  enc.dispatch1d({
-    label: 'layernorm_forward',
-    pipeline: gpu.pipeline('layernorm_forward', forwardWgsl, { ...constants, HAS_BIAS: bias ? 1 : 0 }),
+export function layernormForward(gpu: Gpu, enc: StepEncoder, { x, weight, bias, y, mean, rstd, rows, C, eps = 1e-5, variant }: LayernormForwardArgs): void {
+  rowKernel(gpu, enc, {
+    label: 'layernorm_forward', body: forwardWgsl, rows, cols: C, variant,
+    constants: { HAS_BIAS: bias ? 1 : 0 },
     params: params().u32(rows, C).f32(eps),
     // Without a bias the shader never reads binding 3; weight fills it (read-only aliasing is allowed).
     buffers: [x, weight, bias ?? weight, y, mean, rstd],
-  }, groups);
+  });
 }
 
 export interface LayernormBackwardArgs {
@@ -49,16 +51,16 @@ export interface LayernormBackwardArgs {
   dbias: GPUBuffer | null;  // (C), accumulated (+=)
   rows: number;
   C: number;
+  /** Tests and benchmarks only: force a row geometry. */
+  variant?: RowVariant;
 }
 
-export function layernormBackward(gpu: Gpu, enc: StepEncoder, { dy, x, weight, mean, rstd, dx, dweight, dbias, rows, C }: LayernormBackwardArgs): void {
-  const { constants, groups } = rowGeometry(rows, C);
-  enc.dispatch1d({
-    label: 'layernorm_backward',
-    pipeline: gpu.pipeline('layernorm_backward', backwardWgsl, constants),
+export function layernormBackward(gpu: Gpu, enc: StepEncoder, { dy, x, weight, mean, rstd, dx, dweight, dbias, rows, C, variant }: LayernormBackwardArgs): void {
+  rowKernel(gpu, enc, {
+    label: 'layernorm_backward', body: backwardWgsl, rows, cols: C, variant,
     params: params().u32(rows, C),
     buffers: [dy, x, weight, mean, rstd, dx],
-  }, groups);
+  });
   normParamGrads(gpu, enc, { dy, x, mean, rstd, dweight, dbias, rows, C });
 }
 
@@ -66,6 +68,7 @@ export function layernormBackward(gpu: Gpu, enc: StepEncoder, { dy, x, weight, m
 // the scratch (MAX_CHUNKS, 2, C) stays small and stage 2's serial sum stays short.
 const MAX_CHUNKS = 64;
 const MIN_ROWS_PER_CHUNK = 32;
+/** Workgroup size of both stages (one invocation per column pack). */
 const COLS_PER_GROUP = 64;
 
 interface Scratch { partials: Map<number, GPUBuffer>; spare: GPUBuffer | null }
@@ -111,19 +114,21 @@ export function normParamGrads(gpu: Gpu, enc: StepEncoder, { dy, x, mean, rstd, 
   const rowsPerChunk = Math.max(MIN_ROWS_PER_CHUNK, Math.ceil(rows / MAX_CHUNKS));
   const chunks = Math.ceil(rows / rowsPerChunk);
   const constants = { CENTERED: mean ? 1 : 0, HAS_BIAS: dbias ? 1 : 0 };
+  const width = packWidth(C);
+  const groups = Math.ceil(C / width / COLS_PER_GROUP);
   const partials = partialsFor(gpu, C);
   enc.dispatch({
     label: 'layernorm_backward_params',
-    pipeline: gpu.pipeline('layernorm_backward_params', paramsWgsl, constants),
+    pipeline: gpu.pipeline('layernorm_backward_params', withWidth(paramsWgsl, width), constants),
     params: params().u32(rows, C, rowsPerChunk),
     buffers: [dy, x, mean ?? rstd, rstd, partials],
-    workgroups: [Math.ceil(C / COLS_PER_GROUP), chunks],
+    workgroups: [groups, chunks],
   });
   enc.dispatch({
     label: 'layernorm_backward_params_sum',
-    pipeline: gpu.pipeline('layernorm_backward_params_sum', paramsSumWgsl, { HAS_BIAS: constants.HAS_BIAS }),
+    pipeline: gpu.pipeline('layernorm_backward_params_sum', withWidth(paramsSumWgsl, width), { HAS_BIAS: constants.HAS_BIAS }),
     params: params().u32(C, chunks),
     buffers: [partials, dweight, dbias ?? spareFor(gpu)],
-    workgroups: [Math.ceil(C / 256)],
+    workgroups: [groups],
   });
 }

@@ -62,7 +62,7 @@ export class KvSampler {
   /** Bytes a sampler for this model, context and batch allocates (for memory planning). */
   static bytes(c: Gpt['config'], maxLen: number, maxBatch: number): number {
     const Tmax = Math.min(maxLen, c.contextLength), C = c.dModel, Q = qkvWidth(c);
-    const rows = 7 * C + 2 + Q + fcWidth(c) + c.mlpHidden + c.vocabSize;
+    const rows = 6 * C + 2 + Q + fcWidth(c) + c.mlpHidden + c.vocabSize;
     return 4 * maxBatch * (c.nLayer * Tmax * Q + Tmax + 1 + rows);
   }
 

@@ -14,6 +14,8 @@ import { ByteTokenizer, CharTokenizer, trainBpe, tokenizerFromJSON, type Tokeniz
 
 /** Losses are read back from the GPU every this many steps (each read-back stalls the queue). */
 const READ_EVERY = 5;
+/** Shown until the first losses arrive: kernels compile on the first step, and losses come in fives. */
+const FIRST_STEPS = `compiling kernels, then ${READ_EVERY} steps before the first loss`;
 
 type Gate = { promise: Promise<void>; open: () => void };
 const openGate = (): Gate => { let open!: () => void; const promise = new Promise<void>((r) => (open = r)); return { promise, open }; };
@@ -75,7 +77,12 @@ export class TrainingEngine implements EngineBridge {
       };
       await run.run({
         signal,
-        beforeStep: async () => { reportVal(); await this.betweenSteps(); },
+        beforeStep: async () => {
+          reportVal();
+          // A paused run says exactly where it stands (reports otherwise come every READ_EVERY steps).
+          if (this.pauseGate) onProgress({ step: run.step, totalSteps: run.settings.steps, trainLoss: NaN, lr: NaN, tokensPerSec: NaN, message: 'paused' });
+          await this.betweenSteps();
+        },
         onProgress: (p) => onProgress({ step: p.step, totalSteps: p.totalSteps, trainLoss: p.loss, lr: p.lr, tokensPerSec: p.tokensPerSec,
           message: p.skipped ? `${p.skipped} step(s) skipped: the gradient was not finite` : undefined }),
       });
@@ -94,7 +101,7 @@ export class TrainingEngine implements EngineBridge {
     const tokens = await tokenizeInChunks(text, tokenizer, { signal });
     const config = makeConfig(opts.model, { vocabSize: Math.max(opts.model.vocabSize, tokenizer.vocabSize) });
     this.forget();
-    phase('compiling kernels');
+    phase(FIRST_STEPS);
     this.run = PretrainRun.create(this.gpu, { config, tokenizer, tokens, settings: runSettings(opts.train) });
     this.inputs = inputsOf(opts);
   }
@@ -107,7 +114,7 @@ export class TrainingEngine implements EngineBridge {
     if (!bytes) throw new Error('There is nothing to continue: load a checkpoint or start a new run.');
     phase('tokenizing');
     const tokens = await tokenizeInChunks(text, tokenizerFromJSON(readCheckpoint(bytes).tokenizer as never), { signal });
-    phase('compiling kernels');
+    phase(FIRST_STEPS);
     const run = PretrainRun.fromCheckpoint(this.gpu, bytes, { tokens, settings: runSettings(opts.train) });
     this.forget();
     this.run = run;

@@ -13,13 +13,13 @@ import { rewardMetrics, type RewardMetrics } from './reward-metrics';
 import { learningRate } from './schedule';
 import { makeSettings, type TrainSettings } from './settings';
 import { readCheckpoint } from './pretrain';
-import { splitExamples } from './sft';
 import { withChatTokens } from './sft-vocab';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../checkpoint/codec';
 import { decodeSafetensors } from '../checkpoint/safetensors';
 import { PairBatcher, countLongPairs, pairEvalBatches, tokenizePair, type TokenizedPair } from '../data/chat/pairs';
 import type { ChatTemplate } from '../data/chat/template';
 import type { PreferencePair } from '../data/chat/types';
+import { splitHeldOut } from '../data/chat/split';
 import { Rng } from '../util/rng';
 
 export const REWARD_STAGE = 'reward';
@@ -79,7 +79,7 @@ export class RewardRun {
     head: { weight: Float32Array; bias: number }, savedBatcher?: unknown) {
     const T = settings.seqLen ?? model.config.contextLength;
     if (T > model.config.contextLength) throw new Error(`Sequence length ${T} exceeds the model's context length ${model.config.contextLength}.`);
-    const split = data.heldout ? { train: data.train, heldout: data.heldout } : splitExamples(data.train, settings.valFraction, settings.seed);
+    const split = data.heldout ? { train: data.train, heldout: data.heldout } : splitHeldOut(data.train, settings.valFraction, settings.seed);
     const train = split.train.map((p) => tokenizePair(template, p));
     this.heldout = split.heldout.map((p) => tokenizePair(template, p));
     this.tooLong = countLongPairs(train, T);
@@ -135,12 +135,13 @@ export class RewardRun {
     };
     while (this.step < end && !opts.signal?.aborted) {
       const batches = Array.from({ length: this.trainer.accumSteps }, () => this.batcher.next());
-      report(await this.trainer.step(batches, learningRate(schedule, this.step)));
+      const results = await this.trainer.step(batches, learningRate(schedule, this.step));
       this.step++;
       if ((s.evalEvery > 0 && this.step % s.evalEvery === 0) || this.step === end) {
-        report(await this.trainer.flush());
-        if (s.evalEvery > 0 && this.heldout.length > 0) { await this.evaluate(); report([], true); }
-      }
+        results.push(...await this.trainer.flush());
+        if (s.evalEvery > 0 && this.heldout.length > 0) await this.evaluate();
+        report(results, true); // once, with the new held-out numbers
+      } else report(results);
     }
     report(await this.trainer.flush());
     await this.gpu.sync();

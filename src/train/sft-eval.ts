@@ -29,11 +29,10 @@ export interface ExactMatchOptions {
 
 /** Greedy reply ids (without the closing <|end|>). */
 export async function greedyReply(sampler: KvSampler, tpl: ChatTemplate, prompt: number[], maxTokens: number, signal?: AbortSignal): Promise<number[]> {
-  const ids = await sampler.generate(prompt, {
+  return sampler.generate(prompt, {
     temperature: 0, topK: 0, topP: 1, seed: 0, maxTokens, signal,
     shouldStop: (out) => out[out.length - 1] === tpl.end,
   });
-  return ids;
 }
 
 export async function exactMatch(sampler: KvSampler, tpl: ChatTemplate, items: readonly EvalItem[], { maxTokens = 24, signal }: ExactMatchOptions = {}): Promise<ExactMatchResult> {

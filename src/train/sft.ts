@@ -20,9 +20,9 @@ import { encodeCheckpoint, type Checkpoint } from '../checkpoint/codec';
 import { decodeReply, renderForTraining, renderPrompt, type ChatTemplate } from '../data/chat/template';
 import { SftBatcher, countTooLong, sftEvalBatches, tokenized, type SftBatchOptions, type TokenizedExample } from '../data/chat/batcher';
 import type { ChatExample, ChatMessage } from '../data/chat/types';
+import { splitHeldOut } from '../data/chat/split';
 import type { EvalItem } from '../tasks';
 import type { Tokenizer } from '../tokenizer';
-import { Rng } from '../util/rng';
 
 export const SFT_STAGE = 'sft';
 
@@ -51,16 +51,6 @@ export interface SftData {
 
 interface SavedData { version: 1; kind: 'sft'; batcher: unknown; options: SftOptions }
 
-/** Train / held-out from one list: a seeded shuffle, the last `fraction` held out (at least one
- *  when there are two or more examples and fraction > 0). */
-export function splitExamples<T>(examples: readonly T[], fraction: number, seed: number): { train: T[]; heldout: T[] } {
-  const order = Array.from(examples.keys());
-  const rng = new Rng(seed);
-  for (let i = order.length - 1; i > 0; i--) { const j = rng.int(i + 1); [order[i], order[j]] = [order[j], order[i]]; }
-  const k = fraction > 0 && examples.length >= 2 ? Math.max(1, Math.round(examples.length * fraction)) : 0;
-  return { train: order.slice(0, order.length - k).map((i) => examples[i]), heldout: order.slice(order.length - k).map((i) => examples[i]) };
-}
-
 export class SftRun {
   readonly stage = SFT_STAGE;
   step = 0;
@@ -79,7 +69,7 @@ export class SftRun {
     readonly options: SftOptions, data: SftData, savedBatcher?: unknown) {
     const T = settings.seqLen ?? model.config.contextLength;
     if (T > model.config.contextLength) throw new Error(`Sequence length ${T} exceeds the model's context length ${model.config.contextLength}.`);
-    const split = data.heldout ? { train: data.train, heldout: data.heldout } : splitExamples(data.train, settings.valFraction, settings.seed);
+    const split = data.heldout ? { train: data.train, heldout: data.heldout } : splitHeldOut(data.train, settings.valFraction, settings.seed);
     const render = (ex: ChatExample) => tokenized(renderForTraining(template, ex.messages));
     const train = split.train.map(render);
     this.heldout = split.heldout.map(render);
@@ -127,32 +117,28 @@ export class SftRun {
     const schedule = { maxLr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, totalSteps: s.steps };
     const { B, T, accumSteps } = this.trainer;
     const t0 = performance.now(), startStep = this.step;
-    const report = (results: StepResult[]) => {
+    let last: StepResult | undefined;
+    const report = (results: StepResult[], force = false) => {
       for (const r of results) if (r.skipped) this.skipped++;
-      const last = results[results.length - 1];
-      if (!last || !opts.onProgress) return;
+      last = results[results.length - 1] ?? last;
+      if (!last || !opts.onProgress || (results.length === 0 && !force)) return;
       const elapsed = (performance.now() - t0) / 1000, done = last.step - startStep;
       opts.onProgress({ step: last.step, totalSteps: s.steps, loss: last.loss, gradNorm: last.gradNorm, lr: last.lr,
         tokensPerSec: (done * B * T * accumSteps) / Math.max(elapsed, 1e-9), etaSec: done > 0 ? ((end - last.step) * elapsed) / done : NaN,
         valLoss: this.lastValLoss, exactMatch: this.lastExactMatch?.accuracy, skipped: this.skipped, epochs: this.batcher.epochs });
     };
-    let lastResult: StepResult[] = [];
     while (this.step < end && !opts.signal?.aborted) {
       const batches = Array.from({ length: accumSteps }, () => this.batcher.next());
       const results = await this.trainer.step(batches, learningRate(schedule, this.step));
-      if (results.length) lastResult = results.slice(-1);
-      report(results);
       this.step++;
       if ((s.evalEvery > 0 && this.step % s.evalEvery === 0) || this.step === end) {
-        const flushed = await this.trainer.flush();
-        if (flushed.length) lastResult = flushed.slice(-1);
-        report(flushed);
+        results.push(...await this.trainer.flush());
         if (s.evalEvery > 0) {
           await this.evaluate();
           if (this.evalSet.length) await this.exactMatch({ signal: opts.signal });
-          report(lastResult);
         }
-      }
+        report(results, true); // once, with the new held-out numbers
+      } else report(results);
     }
     report(await this.trainer.flush());
     await this.gpu.sync();

@@ -10,6 +10,7 @@ import { panelStyles } from './styles';
 
 const LOSS_HEIGHT = 240;
 const RATE_HEIGHT = 140;
+const STEP_INCRS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((p) => m * p)).sort((a, b) => a - b);
 
 const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(digits));
 
@@ -68,6 +69,8 @@ export class TgLossChart extends LitElement {
     const v = (name: string) => style.getPropertyValue(name).trim() || '#888';
     const axis = (scale: string, side: 0 | 1 | 2 | 3 = 3, values?: uPlot.Axis['values']): uPlot.Axis => ({
       scale, side, stroke: v('--tg-muted'), grid: { stroke: v('--tg-border'), width: 1 }, ticks: { stroke: v('--tg-border') }, values, size: 56,
+      // Steps are whole numbers: no tick between two steps.
+      ...(scale === 'x' ? { incrs: STEP_INCRS } : {}),
     });
     const width = this.lossHost.clientWidth || 600;
     const cursor: uPlot.Cursor = { sync: { key: 'tg-run' } };

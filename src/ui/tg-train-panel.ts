@@ -85,9 +85,15 @@ export class TgTrainPanel extends LitElement {
         ${t && !t.initializing && !t.engineConnected ? html`<p class="muted engine">The training engine is not part of this build yet: Start reports that instead of training.</p>` : nothing}
         ${resumable && t ? html`<p class="muted">${this.continueProblem(t) || `Continue trains ${resumable.from} further from step ${resumable.step}; Start over trains a new model.`}</p>` : nothing}
         ${t && t.totalSteps > 0 && (busy || t.step > 0) ? html`<tg-progress data-testid="run-progress" data-step=${t.step} label=${`Step ${t.step} of ${t.totalSteps}`}
-          .value=${t.step} .max=${t.totalSteps} detail=${t.runState === 'paused' ? 'paused' : busy ? t.phase : END_TEXT[t.lastEnd]}></tg-progress>` : nothing}
+          .value=${t.step} .max=${t.totalSteps} detail=${this.detail(t)}></tg-progress>` : nothing}
       </section>
     `;
+  }
+
+  /** The run's state after its numbers; "paused" only once the engine says where it holds. */
+  private detail(t: TrainerController): string {
+    if (t.runState === 'paused') return t.phase === 'paused' ? 'paused' : 'pausing…';
+    return t.busy ? t.phase : END_TEXT[t.lastEnd];
   }
 
   private continueButton(t: TrainerController, canStart: boolean) {
@@ -119,8 +125,7 @@ export class TgTrainPanel extends LitElement {
   }
 
   private save() {
-    const name = `Step ${this.trainer.value?.step ?? 0}, ${new Date().toLocaleString()}`;
-    void this.trainer.value?.saveCheckpoint(name);
+    void this.trainer.value?.saveCheckpoint('');
   }
 }
 

@@ -136,8 +136,8 @@ export class TrainerController implements ReactiveController {
     await this.attempt('Training stopped', () => this.api.startStage({ stage, model: from?.model ?? model, data, train, resume }, onEvents).catch((e: unknown) => { failed = true; throw e; }));
     const ended = this.step >= this.totalSteps;
     this.lastEnd = failed ? 'failed' : ended ? 'done' : 'stopped';
-    // A run that stopped early can go on; after a failure, so can the model it started from.
-    if (this.hasModel && !ended && this.step > 0) this.resumable = { step: this.step, model: from?.model ?? model, from: 'this run' };
+    // A run can go on (a finished one once Steps is raised); after a failure, the model it started from can.
+    if (!failed && this.hasModel && this.step > 0) this.resumable = { step: this.step, model: from?.model ?? model, from: 'this run' };
     else if (failed && from) this.resumable = from;
     this.runState = 'idle';
     this.phase = '';
@@ -222,8 +222,9 @@ export class TrainerController implements ReactiveController {
     await Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
   }
 
+  /** Saves the engine's model; an empty name lets the worker call it after its step. */
   async saveCheckpoint(name: string): Promise<void> {
-    await this.withJob(`Saving "${name}"`, (id, onProgress) => this.api.saveCheckpoint(name, id, onProgress));
+    await this.withJob(name ? `Saving "${name}"` : 'Saving a checkpoint', (id, onProgress) => this.api.saveCheckpoint(name, id, onProgress));
     await Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
   }
 

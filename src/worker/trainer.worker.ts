@@ -105,10 +105,11 @@ const api = {
     }
   },
 
+  /** Saves the model as it is between two steps; an empty name becomes "Step N". */
   async saveCheckpoint(name: string, jobId: string, onProgress?: ProgressCallback): Promise<CheckpointManifest> {
     const saved = await requireEngine().saveCheckpoint();
     const store = await checkpointStore();
-    return runJob(jobId, onProgress, (job) => store.save(saved.bytes, checkpointMeta(saved, name, 'manual'), job));
+    return runJob(jobId, onProgress, (job) => store.save(saved.bytes, checkpointMeta(saved, name || `Step ${saved.step}`, 'manual'), job));
   },
 
   async loadCheckpoint(id: string, jobId: string, onProgress?: ProgressCallback): Promise<LoadedCheckpoint> {

@@ -4,6 +4,7 @@ import { expectAllClose } from '../helpers/allclose';
 import { numericGrad, dot } from '../helpers/finite-diff';
 import { Rng } from '../../src/util/rng';
 import { softmaxForward, softmaxBackward } from '../../src/kernels/softmax';
+import { rowVariants } from '../../src/kernels/reduce';
 import { softmaxForwardRef, softmaxBackwardRef } from '../../src/kernels/softmax.ref';
 
 // Logits ~ N(0, 3²), with one row scaled ×30 (large spread) and one shifted by +1000 (where a
@@ -18,26 +19,33 @@ function logits(rng: Rng, rows: number, cols: number): Float32Array {
 }
 
 describe('softmax', () => {
-  // Row widths around the threads-per-row steps (32 … 256 threads) and never multiples of them.
-  for (const [rows, cols] of [[1, 1], [37, 45], [65, 300], [4, 385], [3, 2500], [300, 3]]) {
+  // Every row geometry the device has (rowVariants) runs every case. Widths: scalar (cols % 4 ≠ 0)
+  // and vec4 packs (128, 132 = 33 packs: just past a tree step; 2500: a workgroup per row in the
+  // tree); rows around a thread workgroup (32) and a subgroup workgroup (16).
+  for (const [rows, cols] of [[1, 1], [37, 45], [65, 300], [4, 385], [3, 2500], [300, 3], [33, 128], [17, 132], [31, 4]]) {
     it(`forward and backward match the reference, rows=${rows} cols=${cols}`, async () => {
       const gpu = await testGpu();
       const rng = new Rng(rows * 1000 + cols);
       const n = rows * cols;
       const x = logits(rng, rows, cols), dy = rng.normals(n);
       const [X, Y, DY, DX] = [x, new Float32Array(n), dy, new Float32Array(n)].map((a) => gpu.upload(a));
-      const enc = gpu.encoder('softmax-test');
-      softmaxForward(gpu, enc, { x: X, y: Y, rows, cols });
-      softmaxBackward(gpu, enc, { y: Y, dy: DY, dx: DX, rows, cols });
-      enc.submit();
-      const y = await gpu.readF32(Y, n);
-      // exp is accurate to a few ulp and the row sum adds rounding: measured ≤ 9e-7 relative on
-      // both adapters; 5e-6 (~80 ulp) leaves headroom. The atol covers probabilities that underflow.
-      expectAllClose(y, softmaxForwardRef(x, rows, cols), { atol: 1e-9, rtol: 5e-6, name: 'y' });
-      // Backward is checked on the GPU's own y (f32), so only the backward's rounding is measured.
-      // dx = y·(dy − dot) cancels when dy ≈ dot, so the bound is absolute: ~ulp(|dy| ~ 1) · y,
-      // measured ≤ 7e-8.
-      expectAllClose(await gpu.readF32(DX, n), softmaxBackwardRef(y, dy, rows, cols), { atol: 3e-7, rtol: 1e-5, name: 'dx' });
+      for (const variant of rowVariants(gpu)) {
+        await gpu.scoped('softmax', () => {
+          const enc = gpu.encoder('softmax-test');
+          enc.clear(Y).clear(DX);
+          softmaxForward(gpu, enc, { x: X, y: Y, rows, cols, variant });
+          softmaxBackward(gpu, enc, { y: Y, dy: DY, dx: DX, rows, cols, variant });
+          enc.submit();
+        });
+        const y = await gpu.readF32(Y, n);
+        // exp is accurate to a few ulp and the row sum adds rounding: measured ≤ 9e-7 relative on
+        // both adapters; 5e-6 (~80 ulp) leaves headroom. The atol covers probabilities that underflow.
+        expectAllClose(y, softmaxForwardRef(x, rows, cols), { atol: 1e-9, rtol: 5e-6, name: `y (${variant})` });
+        // Backward is checked on the GPU's own y (f32), so only the backward's rounding is measured.
+        // dx = y·(dy − dot) cancels when dy ≈ dot, so the bound is absolute: ~ulp(|dy| ~ 1) · y,
+        // measured ≤ 7e-8.
+        expectAllClose(await gpu.readF32(DX, n), softmaxBackwardRef(y, dy, rows, cols), { atol: 3e-7, rtol: 1e-5, name: `dx (${variant})` });
+      }
       gpu.release(X, Y, DY, DX);
     });
   }

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { SftBatcher, sftEvalBatches, tokenized, countTooLong, type TokenizedExample } from '../../src/data/chat/batcher';
 import { PairBatcher, pairEvalBatches, type TokenizedPair } from '../../src/data/chat/pairs';
+import { splitHeldOut } from '../../src/data/chat/split';
 
 /** An example of `n` prompt tokens (ids 10..) followed by `m` trained tokens (ids 50..). */
 function ex(n: number, m: number): TokenizedExample {
@@ -82,5 +83,19 @@ describe('preference-pair batches', () => {
     a.next(); a.next();
     const b = PairBatcher.restore(pairs, JSON.parse(JSON.stringify(a.state())), 0);
     for (let i = 0; i < 4; i++) expect(b.next()).toEqual(a.next());
+  });
+});
+
+describe('held-out split of a dataset', () => {
+  it('is a seeded partition with at least one held-out record', () => {
+    const records = [...Array(25).keys()];
+    const a = splitHeldOut(records, 0.1, 4);
+    expect(a.heldout.length).toBe(3); // round(2.5)
+    expect([...a.train, ...a.heldout].sort((x, y) => x - y)).toEqual(records);
+    expect(splitHeldOut(records, 0.1, 4)).toEqual(a);
+    expect(splitHeldOut([1, 2], 0.1, 1).heldout.length).toBe(1);
+    expect(splitHeldOut([1], 0.1, 1).heldout.length).toBe(0);
+    expect(splitHeldOut(records, 0, 1).heldout.length).toBe(0);
+    expect(() => splitHeldOut(records, 1, 1)).toThrow(/held-out fraction/);
   });
 });

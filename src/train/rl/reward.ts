@@ -1,17 +1,16 @@
 // Where RL rewards come from: a `RewardFn` scores a batch of (prompt, response) samples with one
 // number each. Two sources:
 //   graderReward       a task's verifiable grader on the response text (CPU)
-//   RewardModel        a learned reward model: a GPT with a scalar head, scoring the hidden state
-//                      of the last token of prompt ++ response (one forward per batch of rows,
-//                      one readback of the values)
+//   RewardModel        a learned reward model (the reward stage's checkpoint): a GPT with a scalar
+//                      head, read at the last token of prompt ++ response — the <|end|> that closes
+//                      the reply, as in its training — one forward per batch of rows, one readback
 // It does not turn scores into per-token rewards or advantages (ppo.ts / grpo.ts do).
 import type { Gpu } from '../../gpu/gpu';
 import { Gpt } from '../../model/gpt';
 import { ScalarHead } from '../../model/heads';
-import { makeConfig, type ModelConfig } from '../../model/config';
-import { expectedShapes } from '../../model/params';
 import { planActivations, releaseActivations, type Activations } from '../../model/activations';
-import { decodeCheckpoint } from '../../checkpoint/codec';
+import { readRewardCheckpoint, REWARD_STAGE } from '../reward';
+import { HEAD_BIAS, HEAD_WEIGHT } from '../reward-trainer';
 import { packSequences } from './batch';
 import type { RlExample, RlTask } from './tasks';
 
@@ -29,9 +28,6 @@ export function graderReward(task: RlTask): RewardFn {
   return async (samples) => samples.map((s) => task.grade(s.example, s.response));
 }
 
-/** Parameter names of the scalar head in a reward-model checkpoint. */
-export const REWARD_HEAD = { weight: 'head.weight', bias: 'head.bias' } as const;
-
 export class RewardModel {
   private acts: Activations | null = null;
   private ownActs = false;
@@ -44,16 +40,14 @@ export class RewardModel {
     if (headInit.weight.length !== model.config.dModel) throw new Error(`The reward head has ${headInit.weight.length} weights; the model's width is ${model.config.dModel}.`);
   }
 
-  /** A reward model from a checkpoint holding a GPT and head.weight (1, C) / head.bias (1). */
-  static fromCheckpoint(gpu: Gpu, bytes: Uint8Array): { rm: RewardModel; tokenizer: unknown; stage: string } {
-    const ck = decodeCheckpoint<ModelConfig>(bytes, {
-      parseConfig: (raw) => makeConfig(raw as Record<string, unknown>),
-      expectedShapes: (c) => ({ ...expectedShapes(c), [REWARD_HEAD.weight]: [1, c.dModel], [REWARD_HEAD.bias]: [1] }),
-    });
+  /** A reward model from a reward-stage checkpoint (src/train/reward.ts): a GPT and its head. */
+  static fromCheckpoint(gpu: Gpu, bytes: Uint8Array): { rm: RewardModel; tokenizer: unknown } {
+    const ck = readRewardCheckpoint(bytes);
+    if (ck.stage !== REWARD_STAGE) throw new Error(`A reward model comes from the reward stage (--stage reward); this checkpoint is stage ${ck.stage}.`);
     const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
     const model = new Gpt(gpu, ck.config, weights);
-    const rm = new RewardModel(gpu, model, { weight: ck.params[REWARD_HEAD.weight].data, bias: ck.params[REWARD_HEAD.bias].data[0] });
-    return { rm, tokenizer: ck.tokenizer, stage: ck.stage };
+    const rm = new RewardModel(gpu, model, { weight: ck.params[HEAD_WEIGHT].data, bias: ck.params[HEAD_BIAS].data[0] });
+    return { rm, tokenizer: ck.tokenizer };
   }
 
   /** Scores of prompt ++ response for each pair, `rows` sequences of T tokens per forward pass.

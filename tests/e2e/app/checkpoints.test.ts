@@ -1,12 +1,13 @@
-// The checkpoint store in the built app, on real IndexedDB: import → reload → export gives the
-// same bytes; rename and delete persist; a torn write (chunks without a manifest, as a closed tab
-// leaves them) is never listed and is collected; a write over the quota fails with a clear
-// message and leaves the earlier checkpoint intact and loadable.
+// Checkpoints in the built app, on real IndexedDB: a run saved mid-way continues after a reload
+// from its own step; import → reload → export gives the same bytes; rename and delete persist; a
+// malformed file is refused with the codec's own reason and touches nothing; a torn write (chunks
+// without a manifest, as a closed tab leaves them) is never listed and is collected; a write over
+// the quota fails with a clear message and leaves the earlier checkpoint intact and loadable.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { LARGER_MODEL, SMALL_MODEL, checkpointFile } from './checkpoint-file';
-import { messages, screenshot, useBrowser, waitForApp } from './harness';
+import { LARGER_MODEL, SMALL_MODEL, badHeaderFile, checkpointFile } from './checkpoint-file';
+import { lossSeries, messages, runStep, runText, screenshot, tinyRunLink, useBrowser, waitForApp, waitForIdle } from './harness';
 
 const b = useBrowser();
 const DB = 'tabgpt-checkpoints';
@@ -37,6 +38,47 @@ function rawStore(page: Page): Promise<{ manifests: string[]; chunks: [string, n
   }), DB);
 }
 
+test('a run saved mid-way is listed after a reload, loads, and continues from its own step', async () => {
+  const { page, pageErrors } = await b.open();
+  await page.goto(b.baseUrl + tinyRunLink(30));
+  await waitForIdle(page, 30_000);
+  await page.locator('[data-testid=start]').click();
+  await expect.poll(() => runStep(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
+  await page.locator('tg-train-panel').getByRole('button', { name: 'Pause' }).click();
+  await expect.poll(() => runText(page)).toMatch(/paused$/);
+  const stopped = await runStep(page);
+  expect(stopped).toBeLessThan(30);
+  // Saved while paused, then stopped: the run ends exactly where the checkpoint was taken.
+  await page.locator('tg-train-panel').getByRole('button', { name: 'Save checkpoint' }).click();
+  await expect.poll(() => names(page)).toContain(`Step ${stopped}`);
+  await page.locator('tg-train-panel').getByRole('button', { name: 'Stop' }).click();
+  await waitForIdle(page);
+  expect(await runText(page)).toBe(`Step ${stopped} of 30 ${Math.round((100 * stopped) / 30)}% stopped`);
+
+  // A fresh page without the link: default settings, until the checkpoint brings its own.
+  await page.goto(b.baseUrl);
+  await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(expect.arrayContaining([`Step ${stopped}`, `Autosave, step ${stopped}`]));
+  expect(await page.locator('tg-model-panel input[name=nLayer]').inputValue()).toBe('2');
+  const item = page.locator('tg-checkpoints-panel li', { has: page.locator('.name', { hasText: new RegExp(`^Step ${stopped}$`) }) });
+  expect(await item.locator('.meta').first().textContent()).toMatch(new RegExp(`pretrain · step ${stopped} · saved`));
+  await item.getByRole('button', { name: 'Load' }).click();
+  await page.locator('[data-testid=continue]').waitFor({ timeout: 20_000 });
+  expect(await page.locator('[data-testid=continue]').textContent()).toMatch(`Continue from step ${stopped}`);
+  expect(await page.locator('tg-model-panel input[name=nLayer]').inputValue()).toBe('1');
+  expect(await page.locator('tg-model-panel input[name=dModel]').inputValue()).toBe('32');
+  expect(await page.locator('tg-train-panel input[name=steps]').inputValue()).toBe('30');
+  await screenshot(page, 'checkpoint-loaded');
+
+  await page.locator('[data-testid=continue]').click();
+  await waitForIdle(page);
+  expect(await runText(page)).toBe('Step 30 of 30 100% finished');
+  const { steps } = await lossSeries(page);
+  expect(steps.length).toBeGreaterThan(0);
+  expect(steps[0]).toBeGreaterThan(stopped);
+  expect(steps.at(-1)).toBe(30);
+  expect(pageErrors).toEqual([]);
+});
+
 test('import, reload, export, rename and delete round-trip through IndexedDB', async () => {
   const { page, pageErrors } = await b.open();
   await page.goto(b.baseUrl);
@@ -66,14 +108,29 @@ test('import, reload, export, rename and delete round-trip through IndexedDB', a
   expect(pageErrors).toEqual([]);
 });
 
-test('a file that is not a checkpoint is refused with a message and nothing is stored', async () => {
+test('a malformed file is refused with the codec\'s reason, and the checkpoints already kept are untouched', async () => {
   const { page, pageErrors } = await b.open();
   await page.goto(b.baseUrl);
   await waitForApp(page);
-  await importFile(page, 'empty.safetensors', Buffer.alloc(0));
-  await expect.poll(() => page.locator('[data-testid=import-error]').textContent()).toMatch(/Could not import "empty.safetensors"/);
-  expect(await names(page)).toEqual([]);
-  expect(await rawStore(page)).toEqual({ manifests: [], chunks: [] });
+  const good = checkpointFile(SMALL_MODEL, 5);
+  await importFile(page, 'good.safetensors', good);
+  await expect.poll(() => names(page)).toEqual(['good']);
+  const stored = await rawStore(page);
+  const importError = () => page.locator('[data-testid=import-error]').textContent();
+
+  const bad: [string, Buffer, RegExp][] = [
+    ['empty.safetensors', Buffer.alloc(0), /The file is empty/],
+    ['truncated.safetensors', good.subarray(0, good.length - 1000), /Tensor ".+" ends at byte \d+ but the data section has only \d+; the file is truncated\./],
+    ['bad-header.safetensors', badHeaderFile(), /The header is not valid JSON: /],
+  ];
+  for (const [name, bytes, reason] of bad) {
+    await importFile(page, name, bytes);
+    await expect.poll(importError).toMatch(new RegExp(`^Could not import "${name}": ${reason.source}`));
+    if (name === 'truncated.safetensors') await screenshot(page, 'import-malformed');
+  }
+  expect(await names(page)).toEqual(['good']);
+  expect(await rawStore(page)).toEqual(stored);
+  expect((await exportBytes(page, 'good')).equals(good)).toBe(true);
   expect(pageErrors).toEqual([]);
 });
 

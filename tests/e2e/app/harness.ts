@@ -1,6 +1,6 @@
 // Shared setup for the app tests: one Chromium per test file, a fresh context per test (its
 // own IndexedDB, service worker and cache), page errors collected so a test can assert none,
-// and screenshots saved under test-results/e2e/ as artifacts.
+// screenshots saved under test-results/e2e/ as artifacts, and helpers for training runs.
 import { mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -47,4 +47,34 @@ export async function messages(page: Page, kind: 'error' | 'notice'): Promise<st
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+/** A share link for a model small enough to train in seconds on a software adapter (SwiftShader):
+ *  about 21K parameters, with validation every 5 steps and a short sample. */
+export function tinyRunLink(steps: number): string {
+  return `#nLayer=1&dModel=32&nHead=2&contextLength=16&batch=2&steps=${steps}&warmup=2&lr=0.003&evalEvery=5&maxTokens=120`;
+}
+
+/** The step the run panel shows (-1 before any run). */
+export async function runStep(page: Page): Promise<number> {
+  const progress = page.locator('[data-testid=run-progress]');
+  return (await progress.count()) ? Number(await progress.getAttribute('data-step')) : -1;
+}
+
+/** The run panel's progress line, e.g. "Step 10 of 10 100% finished". */
+export async function runText(page: Page): Promise<string> {
+  return ((await page.locator('[data-testid=run-progress] .top').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Waits until no run is going (Start is enabled again). Compiling the kernels takes most of it. */
+export async function waitForIdle(page: Page, timeout = 90_000): Promise<void> {
+  await page.locator('[data-testid=start]:not([disabled])').waitFor({ timeout });
+}
+
+/** The loss curves the chart was given: steps, training loss, validation loss (null between). */
+export function lossSeries(page: Page): Promise<{ steps: number[]; train: number[]; val: (number | null)[] }> {
+  return page.evaluate(() => {
+    const [steps, train, val] = document.querySelector('tg-app')!.trainer.series.data();
+    return { steps: Array.from(steps), train: Array.from(train), val: [...val] };
+  });
 }

@@ -1,18 +1,19 @@
 // Installable and offline: after one visit the service worker has precached the whole app, so
-// with the network gone a reload still starts TabGPT (page, worker, GPU check) from the cache.
+// with the network gone a reload still starts TabGPT (page, worker, GPU check) from the cache,
+// and it trains: the engine, its shaders and the built-in corpus all come with the app.
 // A new version waits for the user: it is offered, and applied only when they press Reload.
 import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preview } from 'vite';
 import { expect, test } from 'vitest';
-import { messages, screenshot, useBrowser, waitForApp } from './harness';
+import { messages, runText, screenshot, tinyRunLink, useBrowser, waitForApp, waitForIdle } from './harness';
 
 const b = useBrowser();
 
-test('after the first visit the app loads offline from the service worker', async () => {
+test('after the first visit the app loads offline from the service worker, and trains', async () => {
   const { context, page, pageErrors } = await b.open();
-  await page.goto(b.baseUrl);
+  await page.goto(b.baseUrl + tinyRunLink(5));
   await waitForApp(page);
   const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
   expect(scope).toBe(b.baseUrl);
@@ -33,6 +34,12 @@ test('after the first visit the app loads offline from the service worker', asyn
   // The network really is gone: a URL outside the worker's scope cannot be fetched.
   expect(await page.evaluate(() => fetch(`${location.origin}/outside-scope`).then(() => 'online', () => 'offline'))).toBe('offline');
   await screenshot(page, 'offline-reload');
+
+  await waitForIdle(page, 30_000);
+  await page.locator('[data-testid=start]').click();
+  await waitForIdle(page);
+  expect(await runText(page)).toBe('Step 5 of 5 100% finished');
+  expect(await messages(page, 'error')).toBe('');
   expect(pageErrors).toEqual([]);
 });
 
