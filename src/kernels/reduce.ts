@@ -173,14 +173,18 @@ function planRange(r: SumRange, variant: PartialVariant): RangePlan {
   const offset = r.offset ?? 0;
   const width: 1 | 4 = offset % 4 === 0 && r.n % 4 === 0 ? 4 : 1;
   const packs = Math.max(r.n, 0) / width;
-  const partials = variant === 'tree' ? partialGroups(packs * width) : partialThreads(packs);
+  const partials = variant === 'tree' ? partialGroups(Math.max(r.n, 0)) : partialThreads(packs);
   return { width, packs, offsetPacks: offset / width, partials };
 }
 
-/** Number of partials stage 1 writes for these ranges on this device (tests). */
-export function partialCount(gpu: Gpu, ranges: SumRange[], variant?: PartialVariant): number {
-  const v = variant ?? (isCpuAdapter(gpu) ? 'thread' : 'tree');
-  return ranges.reduce((s, r) => s + planRange(r, v).partials, 0);
+/** The stage-1 geometry this device uses. */
+export function partialVariant(gpu: Gpu): PartialVariant {
+  return isCpuAdapter(gpu) ? 'thread' : 'tree';
+}
+
+/** Number of partials stage 1 writes for these ranges (tests). */
+export function partialCount(ranges: SumRange[], variant: PartialVariant): number {
+  return ranges.reduce((s, r) => s + planRange(r, variant).partials, 0);
 }
 
 // Partials live in one scratch buffer per device. Ops recorded in one or several encoders run in
@@ -199,7 +203,7 @@ function partialsBuffer(gpu: Gpu, count: number): GPUBuffer {
 
 function reduceSquares(gpu: Gpu, enc: StepEncoder, args: SumSquaresArgs, takeSqrt: boolean): void {
   const ranges: SumRange[] = 'ranges' in args ? args.ranges : [args];
-  const variant = args.variant ?? (isCpuAdapter(gpu) ? 'thread' : 'tree');
+  const variant = args.variant ?? partialVariant(gpu);
   const plans = ranges.map((r) => planRange(r, variant));
   const total = plans.reduce((s, p) => s + p.partials, 0);
   const partials = partialsBuffer(gpu, total);

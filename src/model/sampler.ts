@@ -1,13 +1,17 @@
 // Autoregressive generation with a KV cache, for one sequence (streaming) or a batch of B
 // sequences that step together (RL rollouts). Each layer's cache is simply its qkv rows so far,
 // (maxBatch, Tmax, (nHead + 2·nKvHead)·hd) after RoPE; a new token runs the block on B rows and
-// attends to the cache (attention_decode). The prompt is fed through the same path in one submit;
-// each new token then costs one submit and one readback of B·V logits (sampled on the CPU).
+// attends to the cache (attention_decode). The prompt is fed through the same path in one submit,
+// or — when the caller lends activations (`prefillActs`, e.g. a trainer's) — as ordinary forward
+// passes over whole prompts whose qkv rows are copied into the cache (far fewer dispatches, and
+// no memory of its own for it). Each new token then costs one submit and one readback of B·V
+// logits (sampled on the CPU).
 // A batch shares one position counter, so its prompts must have the same length (callers group
 // prompts by length). With one sequence, when the context fills up the cache is rebuilt from the
 // last half of the tokens; a batch must fit instead.
 // It does not decode text (the tokenizer's streaming decoder does) and computes no gradients.
 import type { Gpt } from './gpt';
+import type { Activations } from './activations';
 import type { StepEncoder } from '../gpu/step-encoder';
 import { fcWidth, headDim, qkvWidth } from './config';
 import { embeddingForward } from '../kernels/embedding';
@@ -43,11 +47,15 @@ export class KvSampler {
   private readonly ids: GPUBuffer;      // (Tmax, maxBatch) i32, position-major: one copy feeds a step
   private readonly tok: GPUBuffer;      // (maxBatch) i32
   private readonly row: RowBuffers;     // (maxBatch, ·) each
+  private prefillTokens: GPUBuffer | null = null; // (prefillActs.B · prefillActs.T) i32
   readonly Tmax: number;
 
-  constructor(private readonly model: Gpt, maxLen = model.config.contextLength, readonly maxBatch = 1) {
+  /** `prefillActs`: activations of this model's config, lent for prompt prefill; they are
+   *  overwritten during generate calls. */
+  constructor(private readonly model: Gpt, maxLen = model.config.contextLength, readonly maxBatch = 1, private readonly prefillActs: Activations | null = null) {
     const c = model.config, gpu = model.gpu, C = c.dModel, M = maxBatch;
     if (!(Number.isInteger(maxBatch) && maxBatch >= 1)) throw new Error(`The sampler's batch size must be a whole number ≥ 1, got ${maxBatch}.`);
+    if (prefillActs && prefillActs.layers.length !== c.nLayer) throw new Error('Prefill activations must be planned for the sampled model.');
     this.Tmax = Math.min(maxLen, c.contextLength);
     this.caches = Array.from({ length: c.nLayer }, (_, l) => gpu.buffer(4 * M * this.Tmax * qkvWidth(c), `kv.${l}`));
     this.ids = gpu.buffer(4 * this.Tmax * M, 'sample.ids');
@@ -102,6 +110,8 @@ export class KvSampler {
 
   /** Fills the cache with the B equally long `windows` and returns the logits (B, V) after their last token. */
   private async prefill(windows: number[][]): Promise<Float32Array> {
+    const A = this.prefillActs;
+    if (A && windows[0].length <= A.T) return this.prefillForward(windows, A);
     const gpu = this.model.gpu, B = windows.length, L = windows[0].length, M = this.maxBatch;
     const ids = new Int32Array(L * M);
     for (let pos = 0; pos < L; pos++) for (let b = 0; b < B; b++) ids[pos * M + b] = windows[b][pos];
@@ -110,6 +120,29 @@ export class KvSampler {
     for (let pos = 0; pos < L; pos++) this.recordPosition(enc, pos, pos === L - 1, B);
     enc.submit();
     return gpu.readF32(this.row.logits, B * this.model.config.vocabSize);
+  }
+
+  /** Prefill by forward passes of up to A.B prompts at a time: each layer's qkv rows (after RoPE)
+   *  become the cache rows, and the last position's hidden state of each prompt feeds the LM head. */
+  private async prefillForward(windows: number[][], A: Activations): Promise<Float32Array> {
+    const m = this.model, gpu = m.gpu, c = m.config, B = windows.length, L = windows[0].length, C = c.dModel, Q = qkvWidth(c);
+    this.prefillTokens ??= gpu.buffer(4 * A.B * A.T, 'sample.prefill-tokens');
+    for (let start = 0; start < B; start += A.B) {
+      const rows = Math.min(A.B, B - start);
+      const tokens = new Int32Array(rows * L);
+      for (let r = 0; r < rows; r++) tokens.set(windows[start + r], r * L);
+      gpu.write(this.prefillTokens, tokens);
+      const enc = gpu.encoder('prefill');
+      m.forward(enc, { ...A, B: rows, T: L }, this.prefillTokens);
+      for (let r = 0; r < rows; r++) {
+        const b = start + r;
+        for (let l = 0; l < c.nLayer; l++) enc.copy(A.layers[l].qkv, this.caches[l], 4 * L * Q, 4 * r * L * Q, 4 * b * this.Tmax * Q);
+        enc.copy(A.hidden, this.row.hidden, 4 * C, 4 * (r * L + L - 1) * C, 4 * b * C);
+      }
+      if (start + rows === B) linearForward(gpu, enc, { x: this.row.hidden, w: m.p(m.lmHeadName), b: null, y: this.row.logits, M: B, K: C, N: c.vocabSize });
+      enc.submit();
+    }
+    return gpu.readF32(this.row.logits, B * c.vocabSize);
   }
 
   /** Feeds one new id per row at position `pos` and returns the next logits (B, V). */
@@ -190,6 +223,6 @@ export class KvSampler {
 
   destroy(): void {
     const gpu = this.model.gpu;
-    gpu.release(...this.caches, this.ids, this.tok, ...Object.values(this.row));
+    gpu.release(...this.caches, this.ids, this.tok, this.prefillTokens, ...Object.values(this.row));
   }
 }

@@ -87,6 +87,9 @@ export class TrainingEngine implements EngineBridge {
           message: p.skipped ? `${p.skipped} step(s) skipped: the gradient was not finite` : undefined }),
       });
       reportVal();
+    } catch (e) {
+      // Stopped while tokenizing: not a failure.
+      if (!signal.aborted) throw e;
     } finally {
       this.running = false;
       this.abort = null;

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { testGpu } from '../helpers/gpu';
 import { expectAllClose } from '../helpers/allclose';
 import { Rng } from '../../src/util/rng';
-import { sumSquares, globalNorm, scale, partialGroups, partialCount, type PartialVariant } from '../../src/kernels/reduce';
+import { sumSquares, globalNorm, scale, partialGroups, partialCount, partialVariant, rowVariant, isCpuAdapter, type PartialVariant } from '../../src/kernels/reduce';
 import { sumSquaresRef, scaleRef } from '../../src/kernels/reduce.ref';
 
 // Sums of n positive f32 terms. 'tree' (GPUs): each thread adds ≤ ceil(n / (64·groups)) terms in
@@ -47,7 +47,7 @@ describe('reduce', () => {
     const A = gpu.upload(a), Bf = gpu.upload(b), OUT = gpu.upload(new Float32Array(1));
     const gpuRanges = ranges.map((r) => ({ ...r, x: r.x === a ? A : Bf }));
     // The CPU geometry caps partials at 256 per range: these ranges still need more than one cap.
-    expect(partialCount(gpu, gpuRanges, 'thread')).toBeGreaterThan(256);
+    expect(partialCount(gpuRanges, 'thread')).toBeGreaterThan(256);
     for (const variant of VARIANTS) {
       await gpu.scoped('reduce', () => {
         const enc = gpu.encoder('reduce-ranges');
@@ -65,7 +65,7 @@ describe('reduce', () => {
     const n = 500_009;
     const X = gpu.upload(new Rng(5).normals(n, 10)), OUT = gpu.upload(new Float32Array(3));
     expect(partialGroups(n)).toBeGreaterThan(1);
-    expect(partialCount(gpu, [{ x: X, n }], 'thread')).toBeGreaterThan(1);
+    expect(partialCount([{ x: X, n }], 'thread')).toBeGreaterThan(1);
     for (const variant of VARIANTS) {
       await gpu.scoped('reduce', () => {
         const enc = gpu.encoder('reduce-determinism');
@@ -78,6 +78,13 @@ describe('reduce', () => {
       expect([bits[1], bits[2]], variant).toEqual([bits[0], bits[0]]);
     }
     gpu.release(X, OUT);
+  });
+
+  it('picks the barrier-free geometries on CPU adapters (both test adapters are)', async () => {
+    const gpu = await testGpu();
+    expect(isCpuAdapter(gpu)).toBe(true);
+    expect(partialVariant(gpu)).toBe('thread');
+    for (const packs of [1, 32, 5000, 50257]) expect(rowVariant(gpu, packs)).toBe('thread');
   });
 
   for (const [len, offset, n] of [[300, 3, 290], [70_001, 0, 70_001]]) {

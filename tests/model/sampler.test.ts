@@ -1,6 +1,6 @@
 // The KV-cached sampler, one sequence and batched: greedy tokens agree with the argmax of a full
-// forward pass over the same sequence, a batch gives each row what generating it alone gives, and
-// sampling is repeatable and stops per row.
+// forward pass over the same sequence, a batch gives each row what generating it alone gives (with
+// either prefill), and sampling is repeatable and stops per row.
 import { describe, it, expect } from 'vitest';
 import { testGpu } from '../helpers/gpu';
 import { presetConfig, LLAMA_STYLE, type ModelConfig } from '../../src/model/config';
@@ -42,6 +42,11 @@ describe('KV sampler', () => {
       const prompts = [[1, 2, 3, 4, 5], [7, 7, 0, 28, 9], [3, 1, 4, 1, 5]];
       const opts = { temperature: 0, topK: 0, topP: 1, maxTokens: 7, seed: 1 };
       const batch = await sampler.generateBatch(prompts, opts);
+      // Prefill by forward passes over lent activations (2 rows at a time: chunked) gives the same.
+      const acts = planActivations(gpu, config, 2, 8);
+      const lent = new KvSampler(model, config.contextLength, 3, acts);
+      expect(await lent.generateBatch(prompts, opts)).toEqual(batch);
+      lent.destroy(); releaseActivations(gpu, acts);
       for (let b = 0; b < prompts.length; b++) {
         expect(batch[b], `row ${b}`).toEqual(await sampler.generate(prompts[b], opts));
         const seq = [...prompts[b], ...batch[b]];

@@ -74,7 +74,7 @@ export class PgTrainer {
       { name: 'value.bias', n: 1, data: this.valueHead.bias, grad: this.valueHead.dBias, decay: false },
     ] : [];
     this.runner = new PolicyRunner(gpu, policy, mb, T, { beta1: s.beta1, beta2: s.beta2, eps: 1e-8, weightDecay: s.weightDecay, gradClip: s.gradClip }, extra);
-    this.sampler = new KvSampler(policy, T, Math.min(this.rows, 128));
+    this.sampler = new KvSampler(policy, T, Math.min(this.rows, 128), this.runner.acts);
     const f = (count: number, label: string) => gpu.buffer(4 * count, label);
     const names = ['oldNll', 'refNll', 'adv', 'returns', 'values'] as const;
     this.roll = Object.fromEntries(names.map((k) => [k, f(N, `rl.roll.${k}`)])) as PgTrainer['roll'];

@@ -128,7 +128,7 @@ export class RlRun {
 
   /** Mean grade of one response per held-out prompt (greedy at temperature 0). */
   async heldoutAccuracy(opts: { temperature?: number; seed?: number; examples?: RlExample[] } = {}): Promise<number> {
-    this.sampler ??= this.pg ? this.pg.sampler : new KvSampler(this.policy, this.T + this.settings.maxNewTokens, 64);
+    this.sampler ??= this.pg ? this.pg.sampler : new KvSampler(this.policy, this.T + this.settings.maxNewTokens, 64, this.dpo!.runner.acts);
     return taskAccuracy(this.sampler, this.format, this.task, opts.examples ?? this.heldout,
       { maxNewTokens: this.settings.maxNewTokens, temperature: opts.temperature ?? 0, seed: opts.seed ?? 12345 });
   }
