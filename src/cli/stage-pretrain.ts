@@ -63,7 +63,7 @@ async function runPretrain(args: Args, gpu: Gpu): Promise<void> {
   await pretrain.run({
     onProgress: (p) => {
       if (interactive) process.stderr.write(`\r${bar(p)}   `);
-      if (!interactive || p.step - lastLine >= 50 || p.step === p.totalSteps) { lastLine = p.step; console.log(`${interactive ? '\n' : ''}${bar(p)}`); }
+      if (p.step - lastLine >= (interactive ? 50 : 10) || p.step === p.totalSteps) { lastLine = p.step; console.log(`${interactive ? '\n' : ''}${bar(p)}`); }
     },
   });
   if (pretrain.lastValLoss === undefined) await pretrain.evaluate();

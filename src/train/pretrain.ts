@@ -49,6 +49,8 @@ export class PretrainRun {
   private readonly batcher: Batcher;
   private readonly val: Int32Array | Uint32Array;
   private sampler: KvSampler | null = null;
+  /** Step results read back outside run() (by checkpoint()), reported at the next report. */
+  private unreported: StepResult[] = [];
 
   private constructor(readonly gpu: Gpu, readonly model: Gpt, readonly tokenizer: Tokenizer, readonly settings: TrainSettings, tokens: Int32Array | Uint32Array, batcherState?: unknown) {
     const T = settings.seqLen ?? model.config.contextLength;
@@ -98,15 +100,17 @@ export class PretrainRun {
     const end = Math.min(this.settings.steps, opts.steps !== undefined ? this.step + opts.steps : this.settings.steps);
     const t0 = performance.now();
     const startStep = this.step;
-    const report = (results: StepResult[]) => {
-      for (const r of results) if (r.skipped) this.skipped++;
-      const last = results[results.length - 1];
-      if (!last || !opts.onProgress) return;
-      const elapsed = (performance.now() - t0) / 1000;
-      const done = last.step - startStep;
-      const tokensPerSec = (done * this.tokensPerStep) / Math.max(elapsed, 1e-9);
-      opts.onProgress({ step: last.step, totalSteps: this.settings.steps, loss: last.loss, gradNorm: last.gradNorm, lr: last.lr, tokensPerSec,
-        etaSec: done > 0 ? ((end - last.step) * elapsed) / done : NaN, valLoss: this.lastValLoss, skipped: this.skipped });
+    const report = (fresh: StepResult[]) => {
+      const results = [...this.unreported.splice(0), ...fresh];
+      for (const r of results) {
+        if (r.skipped) this.skipped++;
+        if (!opts.onProgress) continue;
+        const elapsed = (performance.now() - t0) / 1000;
+        const done = r.step - startStep;
+        const tokensPerSec = (done * this.tokensPerStep) / Math.max(elapsed, 1e-9);
+        opts.onProgress({ step: r.step, totalSteps: this.settings.steps, loss: r.loss, gradNorm: r.gradNorm, lr: r.lr, tokensPerSec,
+          etaSec: done > 0 ? ((end - r.step) * elapsed) / done : NaN, valLoss: this.lastValLoss, skipped: this.skipped });
+      }
     };
     while (this.step < end && !opts.signal?.aborted) {
       await opts.beforeStep?.();
@@ -118,7 +122,7 @@ export class PretrainRun {
       const ev = this.settings.evalEvery;
       if ((ev > 0 && this.step % ev === 0) || this.step === end) {
         report(await this.trainer.flush());
-        if (ev > 0 && this.val.length > 1) { this.lastValLoss = await this.evaluate(); report([]); }
+        if (ev > 0 && this.val.length > 1) this.lastValLoss = await this.evaluate();
       }
     }
     report(await this.trainer.flush());
@@ -155,7 +159,7 @@ export class PretrainRun {
 
   /** A checkpoint of the run as it is now: weights, AdamW moments, step, data order, settings. */
   async checkpoint(withOptimizer = true): Promise<Uint8Array> {
-    await this.trainer.flush();
+    this.unreported.push(...await this.trainer.flush());
     const weights = await this.model.readWeights();
     const params = Object.fromEntries(paramSpecs(this.config).map((p) => [p.name, { data: weights[p.name], shape: p.shape }]));
     let optimizer: Checkpoint['optimizer'];
