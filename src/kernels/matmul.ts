@@ -8,7 +8,7 @@
 //   'tiled'  matmul_forward.wgsl: 64×64 tiles of C staged through workgroup memory, 4×4 per invocation;
 //            the shape that suits a real GPU (shared-memory reuse, coalesced vec4 loads).
 //   'regs'   matmul_forward_regs.wgsl: 8 rows × 4 columns per invocation straight from global memory,
-//            no workgroup memory or barriers; 2–3× faster than 'tiled' on the CPU-based adapters
+//            no workgroup memory or barriers; about 2× faster than 'tiled' on the CPU-based adapters
 //            (SwiftShader, llvmpipe), where invocations are SIMD lanes and barriers are context switches.
 // matmul picks 'regs' on CPU-based adapters and 'tiled' elsewhere.
 import forwardWgsl from '../../shaders/matmul_forward.wgsl?raw';

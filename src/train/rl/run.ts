@@ -49,6 +49,8 @@ export interface RlProgress {
 export class RlRun {
   readonly stage = RL_STAGE;
   step = 0;
+  /** Seconds spent in run() so far, over all calls. */
+  seconds = 0;
   private sampler: KvSampler | null = null;
   private readonly heldout: RlExample[];
   private dpoPairs: PreferencePair[] = [];
@@ -105,8 +107,8 @@ export class RlRun {
   async run(opts: { steps?: number; onProgress?: (p: RlProgress) => void; signal?: AbortSignal } = {}): Promise<void> {
     const s = this.settings;
     const end = Math.min(s.steps, opts.steps !== undefined ? this.step + opts.steps : s.steps);
-    const t0 = performance.now();
-    const seconds = () => (performance.now() - t0) / 1000;
+    const t0 = performance.now(), before = this.seconds;
+    const seconds = () => (this.seconds = before + (performance.now() - t0) / 1000);
     while (this.step < end && !opts.signal?.aborted) {
       if (this.pg) {
         const examples = this.task.examples('train', s.promptsPerStep, (s.seed + 7919 * (this.step + 1)) >>> 0);
