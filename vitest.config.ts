@@ -18,14 +18,17 @@ const gpuProject = (adapter: string, include: string[], exclude: string[] = []) 
   },
 });
 
+// End-to-end training runs (hundreds of steps): the learning test and the per-stage *-e2e tests.
+const LONG_RUNS = ['tests/model/learning*.test.ts', 'tests/model/*-e2e.test.ts'];
+
 export default defineConfig({
   test: {
     maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       // Long training runs go to llvmpipe, the faster software adapter here (3-5x).
-      gpuProject('swiftshader', ['tests/kernels/**/*.test.ts', 'tests/model/**/*.test.ts'], ['tests/model/learning*.test.ts']),
-      gpuProject('llvmpipe', ['tests/kernels/**/*.test.ts', 'tests/model/learning*.test.ts']),
+      gpuProject('swiftshader', ['tests/kernels/**/*.test.ts', 'tests/model/**/*.test.ts'], LONG_RUNS),
+      gpuProject('llvmpipe', ['tests/kernels/**/*.test.ts', ...LONG_RUNS]),
     ],
   },
 });

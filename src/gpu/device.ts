@@ -22,10 +22,15 @@ export interface AdapterSummary {
   vendor: string;
   architecture: string;
   isFallback: boolean;
+  /** A software adapter (SwiftShader, llvmpipe, WARP…): invocations are SIMD lanes of CPU threads,
+   *  so barrier-free kernel variants win there. */
+  isCpu: boolean;
   featureLevel: string;
   features: string[];
   limits: Record<string, number>;
 }
+
+const CPU_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render/i;
 
 const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query', 'subgroups', 'shader-f16'];
 
@@ -56,11 +61,14 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<Acquired
   const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f) && (f !== 'timestamp-query' || opts.timestamps !== false));
   const device = await adapter.requestDevice({ label: 'tabgpt', requiredLimits, requiredFeatures });
   const ai = adapter.info;
+  const description = [ai?.vendor, ai?.architecture, ai?.device, ai?.description].filter((s) => s).join(' / ') || 'unknown adapter';
+  const isFallback = Boolean((ai as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter);
   const info: AdapterSummary = {
-    description: [ai?.vendor, ai?.architecture, ai?.device, ai?.description].filter((s) => s).join(' / ') || 'unknown adapter',
+    description,
     vendor: ai?.vendor ?? '',
     architecture: ai?.architecture ?? '',
-    isFallback: Boolean((ai as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    isFallback,
+    isCpu: isFallback || CPU_ADAPTER.test(description),
     featureLevel: opts.featureLevel ?? 'core',
     features: [...device.features].map(String).sort(),
     limits: limitsRecord(device.limits),

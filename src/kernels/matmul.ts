@@ -25,17 +25,9 @@ const TILED = { WX: 16, WY: 16, TK: 16 };
 // 'regs': one row of WX invocations computes 8 rows × 4·WX columns of C.
 const REGS = { WX: 8, ROWS: 8 };
 
-const CPU_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render/i;
-const chosen = new WeakMap<Gpu, MatmulVariant>();
-
 /** The variant matmul uses on this device: 'regs' on CPU-based adapters, otherwise 'tiled'. */
 export function matmulVariant(gpu: Gpu): MatmulVariant {
-  let v = chosen.get(gpu);
-  if (!v) {
-    v = gpu.info.isFallback || CPU_ADAPTER.test(gpu.info.description) ? 'regs' : 'tiled';
-    chosen.set(gpu, v);
-  }
-  return v;
+  return gpu.info.isCpu ? 'regs' : 'tiled';
 }
 
 export interface MatmulArgs {

@@ -35,15 +35,8 @@ const TREE_WG = 256;
 /** Rows longer than this many packs get a whole workgroup per row on GPUs (e.g. a 50257 vocab). */
 const LONG_ROW_PACKS = 1024;
 
-const CPU_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render/i;
-const cpuAdapter = new WeakMap<Gpu, boolean>();
-
 /** True on software adapters, where invocations are SIMD lanes of CPU threads. */
-export function isCpuAdapter(gpu: Gpu): boolean {
-  let v = cpuAdapter.get(gpu);
-  if (v === undefined) cpuAdapter.set(gpu, (v = gpu.info.isFallback || CPU_ADAPTER.test(gpu.info.description)));
-  return v;
-}
+export const isCpuAdapter = (gpu: Gpu): boolean => gpu.info.isCpu;
 
 /** The geometry a row kernel uses on this device for rows of `packs` packs. */
 export function rowVariant(gpu: Gpu, packs: number): RowVariant {

@@ -80,7 +80,8 @@ export class PretrainRun {
     if (!tokens) throw new Error('Continuing a run needs its training text.');
     const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
     const model = new Gpt(gpu, ck.config, weights);
-    const sameData = ck.data !== undefined && (saved.batchSize === undefined || saved.batchSize === settings.batchSize);
+    // Only a pretraining checkpoint's data-loader state describes windows of raw text.
+    const sameData = ck.stage === 'pretrain' && ck.data !== undefined && (saved.batchSize === undefined || saved.batchSize === settings.batchSize);
     const run = new PretrainRun(gpu, model, tokenizer, settings, tokens, sameData ? ck.data : undefined);
     run.step = ck.step;
     if (ck.optimizer) run.trainer.opt.loadMoments(Object.fromEntries(Object.keys(ck.optimizer.m).map((k) => [k, { m: ck.optimizer!.m[k], v: ck.optimizer!.v[k] }])), ck.optimizer.step);

@@ -1,7 +1,7 @@
 // The one place imported checkpoint bytes are checked before they enter the store: the full
 // codec validation (safetensors structure, metadata, config against tensors) and the tokenizer,
 // with a specific message for a bad file, and what the checkpoints list shows about a good one.
-import { readCheckpoint } from '../train/pretrain';
+import { readAnyCheckpoint } from '../train/reward';
 import { describeModel } from '../share/describe';
 import { tokenizerFromJSON } from '../tokenizer';
 
@@ -19,7 +19,7 @@ export interface CheckpointInfo {
 export function validateCheckpointBytes(bytes: Uint8Array): CheckpointInfo {
   if (bytes.byteLength === 0) throw new Error('The file is empty, so it cannot be a checkpoint.');
   if (bytes.byteLength > MAX_IMPORT_BYTES) throw new Error('The file is larger than 2 GiB, more than a browser can import.');
-  const c = readCheckpoint(bytes);
+  const c = readAnyCheckpoint(bytes);
   try {
     tokenizerFromJSON(c.tokenizer as never);
   } catch (e) {

@@ -9,7 +9,7 @@ import type { Gpu } from '../../gpu/gpu';
 import { Gpt } from '../../model/gpt';
 import { ScalarHead } from '../../model/heads';
 import { planActivations, releaseActivations, type Activations } from '../../model/activations';
-import { readRewardCheckpoint, REWARD_STAGE } from '../reward';
+import { readAnyCheckpoint, REWARD_STAGE } from '../reward';
 import { HEAD_BIAS, HEAD_WEIGHT } from '../reward-trainer';
 import { packSequences } from './batch';
 import type { RlExample, RlTask } from './tasks';
@@ -42,7 +42,7 @@ export class RewardModel {
 
   /** A reward model from a reward-stage checkpoint (src/train/reward.ts): a GPT and its head. */
   static fromCheckpoint(gpu: Gpu, bytes: Uint8Array): { rm: RewardModel; tokenizer: unknown } {
-    const ck = readRewardCheckpoint(bytes);
+    const ck = readAnyCheckpoint(bytes);
     if (ck.stage !== REWARD_STAGE) throw new Error(`A reward model comes from the reward stage (--stage reward); this checkpoint is stage ${ck.stage}.`);
     const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
     const model = new Gpt(gpu, ck.config, weights);

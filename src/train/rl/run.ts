@@ -76,9 +76,10 @@ export class RlRun {
       : trainingLength(format, [...task.examples('train', 256, s.seed), ...task.examples('heldout', s.evalPrompts, s.seed + 1)], s.maxNewTokens, ck.config.contextLength);
     if (T > ck.config.contextLength) throw new Error(`Preference pairs of up to ${T} tokens exceed the model's context of ${ck.config.contextLength}.`);
     const needsReference = s.method === 'dpo' || s.klCoef > 0 || s.klTarget > 0;
+    if (opts.rewardModel && s.method === 'dpo') throw new Error('DPO learns from preference pairs, not from a reward model: drop the reward model, or use PPO or GRPO.');
     let rmConfig: ModelConfig | undefined;
     let rm: RewardModel | null = null;
-    if (opts.rewardModel && s.method !== 'dpo') {
+    if (opts.rewardModel) {
       const loaded = RewardModel.fromCheckpoint(gpu, opts.rewardModel);
       rm = loaded.rm;
       rmConfig = rm.model.config;
