@@ -4,6 +4,7 @@
 // backend is imported after. It does not check TF.js results; tests do correctness.
 import type { Gpu } from '../src/gpu/gpu';
 import { measure, type Timing, type TimingOpts } from './common';
+import { nodeDawn } from '../src/gpu/node';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
 
@@ -33,8 +34,8 @@ export function initTfjs(gpu: Gpu): Promise<TfPeer> {
 }
 
 async function start(gpu: Gpu): Promise<TfPeer> {
-  const dawn = (globalThis as { __tabgptDawn?: GPU }).__tabgptDawn;
-  if (!dawn) throw new Error('TF.js peer: no Dawn instance on globalThis.__tabgptDawn; create the Gpu with createNodeGpu first.');
+  const dawn = nodeDawn();
+  if (!dawn) throw new Error('TF.js peer: no Dawn instance; create the Gpu with createNodeGpu first.');
   // TF.js asks for a core adapter; on Dawn's OpenGL ES backend only compatibility adapters exist,
   // so ask for the same feature level our device uses.
   const featureLevel = gpu.info.featureLevel;

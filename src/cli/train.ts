@@ -7,7 +7,7 @@ import { STAGES } from './stages';
 
 const COMMON = {
   stage: { kind: 'string', help: `training stage: ${STAGES.map((s) => s.name).join(' | ')} (default pretrain)` },
-  adapter: { kind: 'string', help: 'swiftshader | llvmpipe | default (Node WebGPU adapter)' },
+  adapter: { kind: 'string', help: 'auto (default: a hardware GPU if any, else llvmpipe, else SwiftShader) | swiftshader | llvmpipe' },
   help: { kind: 'flag', help: 'show this help' },
 } satisfies ArgSpec;
 
@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   if (argv.includes('--help')) { console.log(usage()); return; }
   if (!stage) throw new Error(`Unknown stage "${stageName}". Stages: ${STAGES.map((s) => s.name).join(', ')}.`);
   const args = parseArgs(argv, { ...COMMON, ...stage.options });
-  const gpu = await createNodeGpu((args.adapter as NodeAdapter | undefined) ?? 'swiftshader');
+  const adapter = (args.adapter as NodeAdapter | undefined) ?? 'auto';
+  if (!['auto', 'swiftshader', 'llvmpipe', 'default'].includes(adapter)) throw new Error(`Unknown adapter "${adapter}": use auto, swiftshader or llvmpipe.`);
+  const gpu = await createNodeGpu(adapter);
   console.log(`adapter: ${gpu.info.description}`);
   try {
     await stage.run(args as Record<string, string | number | boolean | undefined>, gpu);

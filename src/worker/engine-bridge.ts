@@ -17,6 +17,25 @@ export interface StageOptions {
   /** Continue the loaded checkpoint, or the stopped run, from its step with its own model,
    *  tokenizer, optimiser state and data order (`model` is then ignored). Otherwise start fresh. */
   resume?: boolean;
+  /** The dataset of a post-training stage (sft, reward); default: the built-in tasks. */
+  post?: PostData;
+}
+
+/** A post-training dataset: built-in task data, or JSONL text whose bad lines the user chose to skip. */
+export interface PostData {
+  source: 'builtin' | 'jsonl';
+  jsonl: string;
+  /** Held-out built-in questions (SFT exact match) or pairs (reward metrics). */
+  evalCount: number;
+}
+
+/** Numbers a post-training stage reports besides its losses (fractions in [0, 1], margins in reward units). */
+export interface PostMetrics {
+  exactMatch?: number;
+  accuracy?: number;
+  margin?: number;
+  heldoutAccuracy?: number;
+  heldoutMargin?: number;
 }
 
 /** One report per read-back of the losses. A report with a non-finite trainLoss carries only a
@@ -31,9 +50,15 @@ export interface EngineProgress {
   tokensPerSec: number;
   /** Optional phase text, e.g. "tokenizing", "compiling kernels". */
   message?: string;
+  /** Post-training stages: the latest evaluation and batch numbers. */
+  metrics?: PostMetrics;
 }
 
-export type SampleOptions = Omit<SampleSettings, 'prompt'>;
+/** `chat`: render the prompt as a user turn for the SFT model and stop at <|end|>. */
+export type SampleOptions = Omit<SampleSettings, 'prompt'> & { chat?: boolean };
+
+/** One token of a chat-dataset preview (src/data/chat/preview.ts). */
+export interface PreviewTokenInfo { text: string; special: boolean; loss: boolean }
 
 /** A checkpoint as the engine wrote it, with what the checkpoints list shows about it. */
 export interface SavedCheckpoint {
@@ -70,6 +95,10 @@ export interface EngineBridge {
   saveCheckpoint(): Promise<SavedCheckpoint>;
   /** Validates a checkpoint and keeps it for sampling and for start({ resume: true }). */
   loadCheckpoint(bytes: Uint8Array): Promise<LoadedCheckpoint>;
+  /** Example `index` of an SFT dataset as the model's tokens, marking those that carry loss. */
+  previewChat(data: PostData, index: number): Promise<{ tokens: PreviewTokenInfo[]; examples: number }>;
+  /** The reward model's score of `answer` to `prompt` (a user turn). */
+  score(prompt: string, answer: string): Promise<number>;
 }
 
 /** The engine this build runs (null would mean none is connected: the UI then says so). */
