@@ -1,15 +1,18 @@
 // The training engine as the web worker sees it (EngineBridge): builds the tokenizer and data from
 // the user's settings, runs a stage with pause / resume / stop, samples, and saves or loads
 // checkpoints. Work that needs a consistent model (snapshots, samples) runs between two steps.
+// SFT and reward runs are built and driven by PostStages (engine-post.ts) from this engine's models.
 // It does not touch IndexedDB or the page: the worker does.
 import type { Gpu } from '../gpu/gpu';
-import type { EngineBridge, EngineProgress, LoadedCheckpoint, SampleOptions, SavedCheckpoint, StageOptions } from '../worker/engine-bridge';
+import type { EngineBridge, EngineProgress, LoadedCheckpoint, PostData, PreviewTokenInfo, SampleOptions, SavedCheckpoint, StageOptions } from '../worker/engine-bridge';
 import { type DataSettings, TOKENIZERS, type TokenizerKind, type TrainSettings as UiTrain } from '../share/settings';
 import { makeConfig } from '../model/config';
 import { PretrainRun, readCheckpoint } from './pretrain';
 import type { TrainSettings } from './settings';
 import { generateCorpus } from '../data/corpus';
 import { tokenizeInChunks } from '../data/tokenize';
+import { REWARD_STAGE, readAnyCheckpoint } from './reward';
+import { PostStages, checkpointTokenizer, previewChat } from './engine-post';
 import { ByteTokenizer, CharTokenizer, trainBpe, tokenizerFromJSON, type Tokenizer } from '../tokenizer';
 
 /** Losses are read back from the GPU every this many steps (each read-back stalls the queue). */
@@ -39,7 +42,7 @@ const inputsOf = (o: StageOptions): RunInputs => ({ source: o.data.source, text:
 const sameInputs = (a: RunInputs, b: RunInputs) => a.source === b.source && a.text === b.text && a.train === b.train;
 
 export class TrainingEngine implements EngineBridge {
-  readonly stages = ['pretrain'] as const;
+  readonly stages = ['pretrain', 'sft', 'reward'] as const;
   private run: PretrainRun | null = null;
   private inputs: RunInputs | null = null;
   /** A loaded checkpoint, kept until a run continues it; `preview` samples from it meanwhile. */
@@ -51,17 +54,25 @@ export class TrainingEngine implements EngineBridge {
   private tasks: (() => Promise<void>)[] = [];
   private kick = openGate();
   private running = false;
+  private readonly post: PostStages;
+  /** The stage whose model saves and non-chat samples use. */
+  private active: 'pretrain' | 'sft' | 'reward' = 'pretrain';
 
-  constructor(private readonly gpu: Gpu) {}
+  constructor(private readonly gpu: Gpu) { this.post = new PostStages(gpu); }
 
   async start(opts: StageOptions, onProgress: (p: EngineProgress) => void): Promise<void> {
-    if (opts.stage !== 'pretrain') throw new Error(`The ${opts.stage} stage is not available in this build yet.`);
+    const stage = opts.stage;
+    if (stage !== 'pretrain' && stage !== 'sft' && stage !== 'reward') throw new Error(`The ${stage} stage is not available in this build yet.`);
     if (this.running) throw new Error('A run is already in progress.');
     this.running = true;
     this.abort = new AbortController();
     const signal = this.abort.signal;
-    const phase = (message: string) => onProgress({ step: this.run?.step ?? this.loaded?.info.step ?? 0, totalSteps: opts.train.steps, trainLoss: NaN, lr: NaN, tokensPerSec: NaN, message });
+    const phase = (message: string) => onProgress({ step: stage === 'pretrain' ? this.run?.step ?? this.loaded?.info.step ?? 0 : 0, totalSteps: opts.train.steps, trainLoss: NaN, lr: NaN, tokensPerSec: NaN, message });
     try {
+      if (stage !== 'pretrain') {
+        await this.startPost(stage, opts, onProgress, phase, signal);
+        return;
+      }
       const text = opts.data.source === 'builtin' ? generateCorpus() : opts.data.text;
       if (text.length < 2) throw new Error('The training text is empty: paste some text or load a .txt file on the Data stage.');
       if (opts.resume) await this.prepareResume(opts, text, phase, signal);
@@ -87,6 +98,7 @@ export class TrainingEngine implements EngineBridge {
           message: p.skipped ? `${p.skipped} step(s) skipped: the gradient was not finite` : undefined }),
       });
       reportVal();
+      this.active = 'pretrain';
     } catch (e) {
       // Stopped while tokenizing: not a failure.
       if (!signal.aborted) throw e;
@@ -96,6 +108,32 @@ export class TrainingEngine implements EngineBridge {
       this.resume();
       await this.drain();
     }
+  }
+
+  /** SFT from the pretrained model (this run's or the loaded one); reward from the SFT model. */
+  private async startPost(stage: 'sft' | 'reward', opts: StageOptions, onProgress: (p: EngineProgress) => void, phase: (m: string) => void, signal: AbortSignal): Promise<void> {
+    const base = stage === 'sft'
+      ? this.loaded?.bytes ?? (this.run ? await this.run.checkpoint(false) : null)
+      : this.post.sft ? await this.post.sft.checkpoint(false) : this.loaded?.info.stage === 'sft' ? this.loaded.bytes : null;
+    if (!base) throw new Error(stage === 'sft' ? 'SFT starts from a pretrained model: train one (Pretrain) or load a checkpoint first.' : 'The reward model starts from the SFT model: run SFT first (or load an SFT checkpoint).');
+    phase(`preparing the ${stage === 'sft' ? 'SFT' : 'reward'} data, then compiling kernels`);
+    const between = async () => {
+      if (this.pauseGate) onProgress({ step: 0, totalSteps: opts.train.steps, trainLoss: NaN, lr: NaN, tokensPerSec: NaN, message: 'paused' });
+      await this.betweenSteps();
+    };
+    this.active = stage;
+    if (stage === 'sft') await this.post.runSft(base, opts, onProgress, between, signal);
+    else await this.post.runReward(base, opts, onProgress, between, signal);
+  }
+
+  async previewChat(data: PostData, index: number): Promise<{ tokens: PreviewTokenInfo[]; examples: number }> {
+    const tokenizer = this.run?.tokenizer ?? (this.loaded ? checkpointTokenizer(this.loaded.bytes) : null);
+    if (!tokenizer) throw new Error('The preview needs the pretrained model\'s tokenizer: train or load a model first.');
+    return previewChat(tokenizer, data, index, 1337);
+  }
+
+  score(prompt: string, answer: string): Promise<number> {
+    return this.atGap(() => this.post.score(prompt, answer));
   }
 
   private async prepareFresh(opts: StageOptions, text: string, phase: (m: string) => void, signal: AbortSignal): Promise<void> {
@@ -161,6 +199,7 @@ export class TrainingEngine implements EngineBridge {
 
   sample(prompt: string, opts: SampleOptions, onToken: (text: string) => void): Promise<string> {
     return this.atGap(async () => {
+      if (opts.chat && this.post.sft) return this.post.chatSample(prompt, opts, onToken);
       const model = this.loaded ? (this.preview ??= this.previewRun(this.loaded.bytes)) : this.run;
       if (!model) throw new Error('There is no model yet: train one (Pretrain) or load a checkpoint first.');
       return model.sample({ prompt, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, maxTokens: opts.maxTokens, seed: Date.now() >>> 0 }, onToken);
@@ -177,6 +216,8 @@ export class TrainingEngine implements EngineBridge {
 
   saveCheckpoint(): Promise<SavedCheckpoint> {
     return this.atGap(async () => {
+      const post = this.active === 'sft' ? this.post.sft : this.active === 'reward' ? this.post.reward : null;
+      if (post) return { bytes: await post.checkpoint(), step: post.step, stage: post.stage, model: post.config };
       if (this.loaded) return { bytes: this.loaded.bytes, step: this.loaded.info.step, stage: this.loaded.info.stage, model: this.loaded.info.model };
       const run = this.run;
       if (!run) throw new Error('There is nothing to save yet: train a model first.');
@@ -186,7 +227,8 @@ export class TrainingEngine implements EngineBridge {
 
   async loadCheckpoint(bytes: Uint8Array): Promise<LoadedCheckpoint> {
     if (this.running) throw new Error('Stop the current run before loading a checkpoint.');
-    const ck = readCheckpoint(bytes); // validates everything, with a specific message
+    const ck = readAnyCheckpoint(bytes); // validates everything, with a specific message
+    if (ck.stage === REWARD_STAGE) throw new Error('This is a reward-model checkpoint: the app trains reward models but cannot load one back yet. Load its SFT or pretrain checkpoint instead.');
     const kind = (ck.tokenizer as { kind?: unknown } | null)?.kind;
     tokenizerFromJSON(ck.tokenizer as never);
     const info: LoadedCheckpoint = { step: ck.step, stage: ck.stage, model: ck.config, train: uiTrain(ck.schedule),
@@ -200,8 +242,10 @@ export class TrainingEngine implements EngineBridge {
   private forget(): void {
     this.run?.destroy();
     this.preview?.destroy();
+    this.post.destroy();
     this.run = this.preview = null;
     this.loaded = null;
+    this.active = 'pretrain';
     this.inputs = null;
   }
 }

@@ -22,6 +22,9 @@ import './tg-data-panel';
 import './tg-loss-chart';
 import './tg-messages';
 import './tg-model-panel';
+import './tg-post-panel';
+import './tg-preference-capture';
+import './tg-reward-score';
 import './tg-sample-panel';
 import './tg-stage-rail';
 import './tg-train-panel';
@@ -77,7 +80,10 @@ export class TgApp extends LitElement {
   override render() {
     const t = this.trainer;
     const s = this.settings;
-    const available: StageId[] = ['data', ...(t.engineStages ?? ['pretrain'])];
+    // SFT needs a pretrained model, the reward model an SFT one.
+    const ready: Record<StageId, boolean> = { data: true, pretrain: true, sft: t.hasModel, reward: !!t.sftModel, rlhf: true };
+    const available: StageId[] = ['data', ...(t.engineStages ?? ['pretrain']).filter((id) => ready[id])];
+    const post = s.stage === 'sft' || s.stage === 'reward';
     return html`
       <header>
         <div><h1>TabGPT</h1><p>Train a small GPT in this tab, on your own GPU. Nothing leaves your device.</p></div>
@@ -97,9 +103,16 @@ export class TgApp extends LitElement {
           <button @click=${() => { this.linkFallback = ''; }}>Done</button>
         </div>` : nothing}
         <tg-messages .messages=${t.messages.list} @dismiss=${(e: CustomEvent<number>) => t.messages.dismiss(e.detail)}></tg-messages>
-        <tg-stage-rail .stage=${s.stage} .available=${available} @stage-change=${this.onStage}></tg-stage-rail>
+        <tg-stage-rail .stage=${s.stage} .available=${available} .built=${t.engineStages ?? ['pretrain']} @stage-change=${this.onStage}></tg-stage-rail>
         ${s.stage === 'data' ? html`
           <tg-data-panel .data=${s.data} .corpus=${t.corpus} ?disabled=${t.busy} @data-change=${this.onData}></tg-data-panel>`
+        : post ? html`<div class="grid">
+            <tg-post-panel class="wide" stage="sft" ?hidden=${s.stage !== 'sft'} .settings=${s}></tg-post-panel>
+            <tg-post-panel class="wide" stage="reward" ?hidden=${s.stage !== 'reward'} .settings=${s}></tg-post-panel>
+            <tg-loss-chart class="wide" .series=${t.series} .version=${t.series.version}></tg-loss-chart>
+            ${s.stage === 'sft' ? html`<tg-sample-panel class="wide" .settings=${s} @sample-change=${this.onSample}></tg-sample-panel>`
+              : html`<tg-preference-capture class="wide" .settings=${s}></tg-preference-capture><tg-reward-score class="wide"></tg-reward-score>`}
+          </div>`
         : html`<div class="grid">
             <tg-model-panel .settings=${s} ?disabled=${t.busy} @model-change=${this.onModel}></tg-model-panel>
             <tg-train-panel .settings=${s} .blockers=${this.blockers()} @train-change=${this.onTrain}></tg-train-panel>

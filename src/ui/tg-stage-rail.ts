@@ -26,6 +26,8 @@ export class TgStageRail extends LitElement {
 
   @property() stage: StageId = 'pretrain';
   @property({ attribute: false }) available: StageId[] = ['data', 'pretrain'];
+  /** Stages this build can run at all; a built stage that is not available waits for the one before. */
+  @property({ attribute: false }) built: readonly StageId[] = ['pretrain'];
 
   override render() {
     return html`
@@ -34,11 +36,12 @@ export class TgStageRail extends LitElement {
           ${STAGES.map((id) => {
             const info = STAGE_INFO[id];
             const enabled = this.available.includes(id);
+            const why = this.built.includes(id) ? 'Needs the stage before it first.' : 'Coming later.';
             return html`<li>
               <button data-stage=${id} ?disabled=${!enabled} aria-current=${id === this.stage ? 'step' : 'false'}
-                @click=${() => this.select(id)} title=${enabled ? info.does : `Not available yet: ${info.does}`}>
+                @click=${() => this.select(id)} title=${enabled ? info.does : `${why} ${info.does}`}>
                 <span class="name">${info.label}</span>
-                <span class="does">${enabled ? info.does : `Coming later. ${info.does}`}</span>
+                <span class="does">${enabled ? info.does : `${why} ${info.does}`}</span>
               </button>
             </li>`;
           })}

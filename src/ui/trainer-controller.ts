@@ -9,7 +9,7 @@ import type { AdapterSummary } from '../gpu/device';
 import type { CheckpointManifest } from '../checkpoint/store';
 import type { ModelConfig } from '../model/config';
 import type { Settings, StageId } from '../share/settings';
-import type { LoadedCheckpoint } from '../worker/engine-bridge';
+import type { LoadedCheckpoint, PostData, PostMetrics, PreviewTokenInfo } from '../worker/engine-bridge';
 import type { CorpusInfo, JobProgress, RunEvent, StorageInfo } from '../worker/protocol';
 import type { TrainerApi } from '../worker/trainer.worker';
 import { LossSeries } from './loss-series';
@@ -41,6 +41,16 @@ export class TrainerController implements ReactiveController {
   /** The engine holds a model to sample from (trained here or loaded). */
   hasModel = false;
   resumable: Resumable | null = null;
+  /** The stage of the current (or last) run. */
+  runStage: StageId = 'pretrain';
+  /** Which pretrained model SFT starts from, in words ('' while there is none). */
+  baseModel = '';
+  /** The SFT model the reward stage starts from, in words ('' while there is none). */
+  sftModel = '';
+  /** A reward model was trained here: answers can be scored. */
+  rewardReady = false;
+  /** The latest post-training numbers of the current (or last) run. */
+  postMetrics: PostMetrics = {};
   readonly series = new LossSeries();
   checkpoints: CheckpointManifest[] = [];
   storage: StorageInfo | null = null;
@@ -118,8 +128,12 @@ export class TrainerController implements ReactiveController {
   }
 
   /** Starts a new run, or with `resume` continues `resumable` from its step. */
-  async start(settings: Settings, resume = false): Promise<void> {
+  async start(settings: Settings, resume = false, post?: PostData): Promise<void> {
     if (this.busy) return;
+    if (settings.stage === 'sft' || settings.stage === 'reward') return this.startPost(settings, post);
+    this.runStage = 'pretrain';
+    this.sftModel = '';
+    this.rewardReady = false;
     const from = resume ? this.resumable : null;
     if (resume && !from) return;
     this.runState = 'running';
@@ -137,6 +151,7 @@ export class TrainerController implements ReactiveController {
     const ended = this.step >= this.totalSteps;
     this.lastEnd = failed ? 'failed' : ended ? 'done' : 'stopped';
     // A run can go on (a finished one once Steps is raised); after a failure, the model it started from can.
+    if (!failed && this.hasModel && this.step > 0) this.baseModel = `this tab's pretrained model (step ${this.step})`;
     if (!failed && this.hasModel && this.step > 0) this.resumable = { step: this.step, model: from?.model ?? model, from: 'this run' };
     else if (failed && from) this.resumable = from;
     this.runState = 'idle';
@@ -144,10 +159,51 @@ export class TrainerController implements ReactiveController {
     await this.refreshCheckpoints();
   }
 
+  /** An SFT or reward run; it leaves the pretrain run's Continue as it was. */
+  private async startPost(settings: Settings, post?: PostData): Promise<void> {
+    const stage = settings.stage;
+    this.runState = 'running';
+    this.runStage = stage;
+    this.lastEnd = '';
+    this.series.clear();
+    this.postMetrics = {};
+    this.step = 0;
+    this.totalSteps = settings.train.steps;
+    this.phase = '';
+    this.changed();
+    const onEvents = proxy((batch: RunEvent[]) => this.onRunEvents(batch));
+    const { model, data, train } = settings;
+    let failed = false;
+    await this.attempt('Training stopped', () => this.api.startStage({ stage, model, data, train, post }, onEvents).catch((e: unknown) => { failed = true; throw e; }));
+    this.lastEnd = failed ? 'failed' : this.step >= this.totalSteps ? 'done' : 'stopped';
+    const trained = !failed && this.series.length > 0;
+    if (stage === 'sft') { if (trained) this.sftModel = `the SFT model trained in this tab (step ${this.step})`; this.rewardReady = false; }
+    else this.rewardReady ||= trained;
+    this.runState = 'idle';
+    this.phase = '';
+    await this.refreshCheckpoints();
+  }
+
+  async previewChat(data: PostData, index: number): Promise<{ tokens: PreviewTokenInfo[]; examples: number } | undefined> {
+    return this.attempt('Could not preview the dataset', () => this.api.previewChat(data, index));
+  }
+
+  /** Two sampled replies of the SFT model to `prompt` (a user turn), for the user to compare. */
+  async chatPair(settings: Settings, prompt: string): Promise<[string, string] | undefined> {
+    const { temperature, topK, topP, maxTokens } = settings.sample;
+    const chat = { temperature, topK, topP, maxTokens, chat: true };
+    const one = () => this.api.sample(prompt, chat, proxy(() => undefined));
+    return this.attempt('Sampling failed', async () => [await one(), await one()] as [string, string]);
+  }
+
+  async score(prompt: string, answer: string): Promise<number | undefined> {
+    return this.attempt('Could not score the answer', () => this.api.score(prompt, answer));
+  }
+
   private onRunEvents(batch: RunEvent[]): void {
     const steps = [];
     for (const e of batch) {
-      if (e.type === 'step') steps.push(e);
+      if (e.type === 'step') { steps.push(e); if (e.metrics) this.postMetrics = { ...this.postMetrics, ...e.metrics }; }
       else if (e.type === 'autosaved') this.messages.notice(`Autosaved "${e.manifest.name}".`);
       else this.messages.error(`Autosave failed: ${e.error}`);
     }
@@ -158,7 +214,7 @@ export class TrainerController implements ReactiveController {
       this.totalSteps = lastStep.totalSteps;
       this.phase = lastStep.message ?? '';
     }
-    if (steps.some((e) => Number.isFinite(e.trainLoss))) this.hasModel = true;
+    if (this.runStage === 'pretrain' && steps.some((e) => Number.isFinite(e.trainLoss))) this.hasModel = true;
     if (batch.some((e) => e.type === 'autosaved')) void Promise.all([this.refreshCheckpoints(), this.refreshStorage()]);
     this.changed();
   }
@@ -178,7 +234,8 @@ export class TrainerController implements ReactiveController {
     this.sampling = true;
     this.sampleText = '';
     this.changed();
-    const { prompt, ...opts } = settings.sample;
+    const { prompt, ...rest } = settings.sample;
+    const opts = { ...rest, chat: !!this.sftModel && (settings.stage === 'sft' || settings.stage === 'reward') };
     const onText = proxy((pieces: string[]) => { this.sampleText += pieces.join(''); this.changed(); });
     const full = await this.attempt('Sampling failed', () => this.api.sample(prompt, opts, onText));
     if (full !== undefined) this.sampleText = full;
@@ -233,6 +290,9 @@ export class TrainerController implements ReactiveController {
     const info = await this.withJob(`Loading "${m.name}"`, (id, onProgress) => this.api.loadCheckpoint(m.id, id, onProgress));
     if (!info) return undefined;
     this.hasModel = true;
+    this.baseModel = `"${m.name}" (${info.stage}, step ${info.step})`;
+    this.sftModel = info.stage === 'sft' ? this.baseModel : '';
+    this.rewardReady = false;
     this.resumable = { step: info.step, model: info.model, from: `"${m.name}"` };
     this.lastEnd = '';
     this.step = info.step;

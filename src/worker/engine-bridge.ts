@@ -27,6 +27,8 @@ export interface PostData {
   jsonl: string;
   /** Held-out built-in questions (SFT exact match) or pairs (reward metrics). */
   evalCount: number;
+  /** Reward stage: pairs the user picked in the app (JSONL), added to the training pairs. */
+  captured?: string;
 }
 
 /** Numbers a post-training stage reports besides its losses (fractions in [0, 1], margins in reward units). */

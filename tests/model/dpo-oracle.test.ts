@@ -1,6 +1,7 @@
 // The DPO loss −log σ(β[(logπ(c) − logπ_ref(c)) − (logπ(r) − logπ_ref(r))]) over a fixed batch of
 // pairs, with sequence log-probs summed over response tokens, and every gradient: the GPU engine
-// (rl_seq_logp, rl_dpo_loss → rowGrad → LmHead/GPT backward) against the TF.js oracle.
+// (rl_seq_logp, rl_dpo_loss → rowGrad → LmHead/GPT backward) against the TF.js oracle; and the
+// per-token log-probs of a frozen model run through the policy's activations (the reference path).
 import { describe, it, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { testGpu } from '../helpers/gpu';
@@ -12,7 +13,7 @@ import { PolicyRunner } from '../../src/train/rl/policy';
 import { rlSeqLogp, rlDpoLoss } from '../../src/kernels/rl-dpo';
 import { DEFAULT_ADAMW } from '../../src/train/optimizer';
 import { randomParams } from '../oracle/fixtures';
-import { tfLossOf } from '../oracle/tf-gpt';
+import { tfLossOf, tfGptForward } from '../oracle/tf-gpt';
 import { rlBatch } from './rl-oracle-helpers';
 
 describe('DPO loss against the TF.js oracle', () => {
@@ -37,6 +38,14 @@ describe('DPO loss against the TF.js oracle', () => {
     const runner = new PolicyRunner(gpu, model, S, T, DEFAULT_ADAMW);
     const REF = gpu.upload(refLogp), SEQ = gpu.buffer(4 * S), stats = gpu.buffer(4 * 4);
     runner.load(d);
+    // Per-token log-probs of a frozen model through the shared activations (the reference path).
+    const ref0 = gpu.encoder('reference-forward');
+    runner.forwardOther(ref0, model);
+    ref0.submit();
+    const refLosses = await gpu.readF32(runner.head.losses, S * T);
+    const tfLogp = tfGptForward(config, params, d.tokens, d.targets, S, T).logp;
+    // |log p| ≲ 10 here; f32 with different summation orders agrees to ~1e-6 relative.
+    expectAllClose(refLosses, Float32Array.from(tfLogp, (x) => -x), { atol: 2e-5, rtol: 1e-5, name: 'reference −log p' });
     const enc = gpu.encoder('dpo-oracle');
     model.zeroGrads(enc);
     runner.forward(enc);
@@ -54,7 +63,7 @@ describe('DPO loss against the TF.js oracle', () => {
     for (const name of Object.keys(ref.grads)) {
       const g = grads[name], r = ref.grads[name];
       for (let i = 0; i < r.length; i++) worst = Math.max(worst, Math.abs(g[i] - r[i]) / scale);
-      expectAllClose(g, r, { atol: 2e-5 * scale, rtol: 1e-3, name: `d${name}` });
+      expectAllClose(g, r, { atol: 1e-4 * scale, rtol: 1e-3, name: `d${name}` });
     }
     console.log(`[dpo oracle] max |grad diff| / max |grad| = ${worst.toExponential(2)}`);
     runner.destroy(); model.destroy(); gpu.release(REF, SEQ, stats);

@@ -84,13 +84,13 @@ describe('PPO / GRPO losses against the TF.js oracle', () => {
       expect(Math.abs(loss - ref.loss)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(ref.loss)));
       const grads: Record<string, Float32Array> = { ...(await model.readGrads()) };
       if (head) Object.assign(grads, { 'head.weight': await gpu.readF32(head.dWeight, C), 'head.bias': await gpu.readF32(head.dBias, 1) });
-      // f32 on both sides, different summation orders: measured worst 7e-7 of the largest gradient.
+      // f32 on both sides, different summation orders: the model oracle's budget (measured worst 8e-6).
       const scale = maxAbs(ref.grads);
       let worst = 0;
       for (const name of Object.keys(ref.grads)) {
         const g = grads[name], r = ref.grads[name];
         for (let i = 0; i < r.length; i++) worst = Math.max(worst, Math.abs(g[i] - r[i]) / scale);
-        expectAllClose(g, r, { atol: 2e-5 * scale, rtol: 1e-3, name: `d${name}` });
+        expectAllClose(g, r, { atol: 1e-4 * scale, rtol: 1e-3, name: `d${name}` });
       }
       console.log(`[${method} oracle] max |grad diff| / max |grad| = ${worst.toExponential(2)}`);
       head?.destroy(); runner.destroy(); model.destroy(); gpu.release(OLD, REF, ADV, OV, RET, stats);

@@ -27,8 +27,9 @@ describe('reward model as the RL reward', () => {
     const rmBytes = await rr.checkpoint(false);
     rr.destroy();
 
-    const { rm, tokenizer } = RewardModel.fromCheckpoint(gpu, rmBytes);
-    const ids = pairIds(chatTemplate(tokenizerFromJSON(tokenizer as never)), heldout);
+    const rmCk = RewardModel.read(rmBytes);
+    const rm = RewardModel.load(gpu, rmCk);
+    const ids = pairIds(chatTemplate(tokenizerFromJSON(rmCk.tokenizer as never)), heldout);
     const T = 20;
     const chosen = await rm.score(ids.map((p) => p.prompt), ids.map((p) => p.chosen), 4, T);
     const rejected = await rm.score(ids.map((p) => p.prompt), ids.map((p) => p.rejected), 4, T);

@@ -2,7 +2,7 @@
 // selection, grouping prompts by length, GRPO's group advantages, and settings validation.
 import { describe, it, expect } from 'vitest';
 import { packSequences, selectRows, groupByLength, groupAdvantages } from '../../src/train/rl/batch';
-import { makeRlSettings, rolloutRows } from '../../src/train/rl/settings';
+import { makeRlSettings, rolloutRows, adaptKlCoef } from '../../src/train/rl/settings';
 
 describe('RL batches', () => {
   it('packs prompt ++ response with targets on the response tokens only', () => {
@@ -46,5 +46,12 @@ describe('RL settings', () => {
     expect(() => makeRlSettings({ method: 'a2c' as never })).toThrow(/ppo, grpo or dpo/);
     expect(() => makeRlSettings({ lambda: 1.5 })).toThrow(/lambda must be a number from 0 to 1/);
     expect(() => makeRlSettings({ method: 'ppo', promptsPerStep: 10, minibatch: 4 })).toThrow(/must split into minibatches of 4/);
+  });
+
+  it('the adaptive KL controller raises β above the target, lowers it below, within ±20 % per horizon', () => {
+    const s = makeRlSettings({ method: 'ppo', klTarget: 2, klHorizon: 100, promptsPerStep: 16, minibatch: 16 });
+    expect(adaptKlCoef(s, 0.1, 3, 10)).toBeCloseTo(0.1 * (1 + 0.2 * 0.1), 12); // 50 % over: clipped to +20 %
+    expect(adaptKlCoef(s, 0.1, 1.8, 10)).toBeCloseTo(0.1 * (1 - 0.1 * 0.1), 12);
+    expect(adaptKlCoef(makeRlSettings({}), 0.1, 5, 10)).toBe(0.1); // no target: fixed β
   });
 });

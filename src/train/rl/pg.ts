@@ -23,7 +23,7 @@ import { collectRollout, type Rollout } from './rollout';
 import type { RlFormat } from './format';
 import type { RewardFn } from './reward';
 import type { RlExample } from './tasks';
-import { rolloutRows, type RlSettings } from './settings';
+import { adaptKlCoef, rolloutRows, type RlSettings } from './settings';
 
 export interface PgMetrics {
   step: number;
@@ -100,10 +100,7 @@ export class PgTrainer {
     const mean = (j: number) => { let x = 0; for (let k = 0; k < this.K; k++) x += m[k * STATS + j]; return x / this.K; };
     let kl = 0;
     for (let r = 0; r < this.rows; r++) kl += (m[this.K * STATS + r] - m[this.K * STATS + this.rows + r]) / this.rows;
-    if (s.method === 'ppo' && s.klTarget > 0) {
-      const error = Math.min(0.2, Math.max(-0.2, kl / s.klTarget - 1)); // Ziegler et al.'s proportional controller
-      this.klCoef *= 1 + (error * this.rows) / s.klHorizon;
-    }
+    if (s.method === 'ppo') this.klCoef = adaptKlCoef(s, klCoef, kl, this.rows);
     this.step++;
     const ppo = this.valueHead !== null;
     return {

@@ -81,8 +81,3 @@ export class PolicyRunner {
     this.gpu.release(this.tokens, this.targets, this.buckets);
   }
 }
-
-/** True when two models can share one activation plan (same shapes everywhere). */
-export function sameShapes(a: Gpt, b: Gpt): boolean {
-  return JSON.stringify(a.config) === JSON.stringify(b.config);
-}

@@ -11,6 +11,8 @@ import { ScalarHead } from '../../model/heads';
 import { planActivations, releaseActivations, type Activations } from '../../model/activations';
 import { readAnyCheckpoint, REWARD_STAGE } from '../reward';
 import { HEAD_BIAS, HEAD_WEIGHT } from '../reward-trainer';
+import type { Checkpoint } from '../../checkpoint/codec';
+import type { ModelConfig } from '../../model/config';
 import { packSequences } from './batch';
 import type { RlExample, RlTask } from './tasks';
 
@@ -40,14 +42,17 @@ export class RewardModel {
     if (headInit.weight.length !== model.config.dModel) throw new Error(`The reward head has ${headInit.weight.length} weights; the model's width is ${model.config.dModel}.`);
   }
 
-  /** A reward model from a reward-stage checkpoint (src/train/reward.ts): a GPT and its head. */
-  static fromCheckpoint(gpu: Gpu, bytes: Uint8Array): { rm: RewardModel; tokenizer: unknown } {
+  /** Reads and checks a reward-stage checkpoint (src/train/reward.ts) without touching the GPU. */
+  static read(bytes: Uint8Array): Checkpoint<ModelConfig> {
     const ck = readAnyCheckpoint(bytes);
     if (ck.stage !== REWARD_STAGE) throw new Error(`A reward model comes from the reward stage (--stage reward); this checkpoint is stage ${ck.stage}.`);
+    return ck;
+  }
+
+  /** The GPT and scalar head of a checkpoint from read(). */
+  static load(gpu: Gpu, ck: Checkpoint<ModelConfig>): RewardModel {
     const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
-    const model = new Gpt(gpu, ck.config, weights);
-    const rm = new RewardModel(gpu, model, { weight: ck.params[HEAD_WEIGHT].data, bias: ck.params[HEAD_BIAS].data[0] });
-    return { rm, tokenizer: ck.tokenizer };
+    return new RewardModel(gpu, new Gpt(gpu, ck.config, weights), { weight: ck.params[HEAD_WEIGHT].data, bias: ck.params[HEAD_BIAS].data[0] });
   }
 
   /** Scores of prompt ++ response for each pair, `rows` sequences of T tokens per forward pass.

@@ -28,7 +28,7 @@ export const RL_STAGE = 'rl';
 
 export interface RlRunOptions {
   settings?: Partial<RlSettings>;
-  /** Default: the built-in arithmetic task. */
+  /** Default: all built-in tasks (as SFT's default). */
   task?: RlTask;
   /** A reward-model checkpoint; default: the task's grader. */
   rewardModel?: Uint8Array;
@@ -68,28 +68,21 @@ export class RlRun {
     if (!hasChatTokens(tokenizer)) throw new Error(`RL starts from a chat model, but this ${ck.stage} checkpoint's tokenizer has no chat tokens. Fine-tune it first (--stage sft).`);
     const format = chatFormat(chatTemplate(tokenizer));
     const s = makeRlSettings(opts.settings ?? {});
-    const task = opts.task ?? builtinTask('arithmetic');
+    const task = opts.task ?? builtinTask('all');
     const dpoPairs = s.method === 'dpo' ? pairIds(chatTemplate(tokenizer), opts.pairs ?? task.pairs?.('train', 512, s.seed) ?? []) : [];
     if (s.method === 'dpo' && dpoPairs.length === 0) throw new Error(`DPO needs preference pairs, and the task "${task.name}" makes none; pass a pairs file.`);
     const T = s.method === 'dpo'
       ? Math.max(...dpoPairs.map((p) => p.prompt.length + Math.max(p.chosen.length, p.rejected.length)))
-      : trainingLength(format, [...task.examples('train', 256, s.seed), ...task.examples('heldout', s.evalPrompts, s.seed + 1)], s.maxNewTokens, ck.config.contextLength);
+      : trainingLength(format, [...task.examples('train', 1024, s.seed), ...task.examples('heldout', s.evalPrompts, s.seed + 1)], s.maxNewTokens, ck.config.contextLength);
     if (T > ck.config.contextLength) throw new Error(`Preference pairs of up to ${T} tokens exceed the model's context of ${ck.config.contextLength}.`);
     const needsReference = s.method === 'dpo' || s.klCoef > 0 || s.klTarget > 0;
     if (opts.rewardModel && s.method === 'dpo') throw new Error('DPO learns from preference pairs, not from a reward model: drop the reward model, or use PPO or GRPO.');
-    let rmConfig: ModelConfig | undefined;
-    let rm: RewardModel | null = null;
-    if (opts.rewardModel) {
-      const loaded = RewardModel.fromCheckpoint(gpu, opts.rewardModel);
-      rm = loaded.rm;
-      rmConfig = rm.model.config;
-      if (JSON.stringify(loaded.tokenizer) !== JSON.stringify(ck.tokenizer)) {
-        rm.destroy();
-        throw new Error('The reward model was trained with a different tokenizer than the policy; both must come from the same SFT model.');
-      }
-    }
-    const memory = rlMemoryCheck(gpu.limits, rlMemoryPlan({ config: ck.config, settings: s, T, reference: needsReference, rewardModel: rmConfig }), opts.memoryBudget);
-    if (!memory.fits) { rm?.destroy(); throw new GpuError('limit', `This RL setup does not fit the GPU:\n${memory.problems.join('\n')}\nPlanned:\n${memory.summary}`); }
+    const rmCk = opts.rewardModel ? RewardModel.read(opts.rewardModel) : null;
+    if (rmCk && JSON.stringify(rmCk.tokenizer) !== JSON.stringify(ck.tokenizer))
+      throw new Error('The reward model was trained with a different tokenizer than the policy; both must come from the same SFT model.');
+    const memory = rlMemoryCheck(gpu.limits, rlMemoryPlan({ config: ck.config, settings: s, T, reference: needsReference, rewardModel: rmCk?.config }), opts.memoryBudget);
+    if (!memory.fits) throw new GpuError('limit', `This RL setup does not fit the GPU:\n${memory.problems.join('\n')}\nPlanned:\n${memory.summary}`);
+    const rm = rmCk ? RewardModel.load(gpu, rmCk) : null;
     const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
     const policy = new Gpt(gpu, ck.config, weights);
     const reference = needsReference ? new Gpt(gpu, ck.config, weights) : null;

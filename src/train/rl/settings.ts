@@ -83,3 +83,11 @@ export function makeRlSettings(...overrides: Partial<RlSettings>[]): RlSettings 
 
 /** Samples per rollout. */
 export const rolloutRows = (s: RlSettings): number => s.promptsPerStep * (s.method === 'grpo' ? s.groupSize : 1);
+
+/** Ziegler et al.'s adaptive KL controller: β moves toward keeping the measured KL (per sample) at
+ *  `klTarget`, by at most ±20 % of `samples / klHorizon` per update. Unchanged when klTarget is 0. */
+export function adaptKlCoef(s: RlSettings, klCoef: number, kl: number, samples: number): number {
+  if (!(s.klTarget > 0)) return klCoef;
+  const error = Math.min(0.2, Math.max(-0.2, kl / s.klTarget - 1));
+  return klCoef * (1 + (error * samples) / s.klHorizon);
+}

@@ -82,10 +82,12 @@ test('the data stage previews the built-in corpus and counts pasted text', async
   await page.locator('input[name=source][value=text]').check();
   await page.locator('textarea[name=paste]').fill('héllo wörld');
   await expect.poll(() => page.locator('[data-testid=char-count]').textContent()).toBe('11');
-  // The later stages are not available yet and say what they will do.
+  // Stages that need an earlier one are disabled and say why and what they will do.
   const sft = page.locator('tg-stage-rail [data-stage=sft]');
   expect(await sft.isDisabled()).toBe(true);
-  expect(await sft.textContent()).toMatch(/Coming later/);
+  expect(await sft.textContent()).toMatch(/Needs the stage before it first/);
+  const rlhf = page.locator('tg-stage-rail [data-stage=rlhf]');
+  expect(await rlhf.textContent()).toMatch(/Coming later/);
   expect(pageErrors).toEqual([]);
 });
 
