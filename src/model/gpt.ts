@@ -19,23 +19,35 @@ import { residualForward } from '../kernels/residual';
 
 export interface Param { spec: ParamSpec; n: number; data: GPUBuffer; grad: GPUBuffer }
 
+export interface GptOptions {
+  /** false for frozen models (an RL reference, a reward model): no gradient buffers at all. */
+  trainable?: boolean;
+}
+
 export class Gpt {
   readonly params = new Map<string, Param>();
 
-  constructor(readonly gpu: Gpu, readonly config: ModelConfig, weights: Record<string, Float32Array>) {
+  readonly trainable: boolean;
+
+  constructor(readonly gpu: Gpu, readonly config: ModelConfig, weights: Record<string, Float32Array>, options: GptOptions = {}) {
+    this.trainable = options.trainable ?? true;
     for (const spec of paramSpecs(config)) {
       const w = weights[spec.name];
       const n = numel(spec.shape);
       if (!w) throw new Error(`Missing weights for parameter ${spec.name} (${spec.shape.join('×')}).`);
       if (w.length !== n) throw new Error(`Parameter ${spec.name} has ${w.length} values, expected ${n} (${spec.shape.join('×')}).`);
       const data = gpu.upload(w, spec.name);
-      const grad = gpu.buffer(4 * n, `grad.${spec.name}`);
+      // A frozen model's `grad` is a 16-byte placeholder that nothing reads or writes.
+      const grad = gpu.buffer(this.trainable ? 4 * n : 16, `grad.${spec.name}`);
       this.params.set(spec.name, { spec, n, data, grad });
     }
   }
 
   p(name: string): GPUBuffer { return this.get(name).data; }
-  g(name: string): GPUBuffer { return this.get(name).grad; }
+  g(name: string): GPUBuffer {
+    if (!this.trainable) throw new Error('This model is frozen (trainable: false): it has no gradients.');
+    return this.get(name).grad;
+  }
   private get(name: string): Param {
     const p = this.params.get(name);
     if (!p) throw new Error(`No parameter ${name}`);
@@ -47,6 +59,7 @@ export class Gpt {
   get lmHeadName(): string { return this.config.tiedEmbeddings ? 'wte' : 'lm_head.weight'; }
 
   zeroGrads(enc: StepEncoder): void {
+    if (!this.trainable) return;
     for (const p of this.params.values()) enc.clear(p.grad, 0, 4 * p.n);
   }
 

@@ -1,6 +1,6 @@
 // GPU memory an RL setup needs, planned before anything is allocated: the policy (weights,
-// gradients, AdamW moments), the frozen reference and a reward model (weights — and gradients,
-// which Gpt allocates for every model today), one activation plan that the policy, the reference
+// gradients, AdamW moments), the frozen reference and a reward model (weights only: they are built
+// with trainable: false), one activation plan that the policy, the reference
 // and a same-shaped reward model share, the LM head's logits, PPO's value head, the rollout
 // buffers and the KV-cache sampler. rlMemoryCheck compares it with the adapter's limits: every
 // single buffer against maxBufferSize / maxStorageBufferBindingSize, and the total against an
@@ -44,7 +44,7 @@ export function rlMemoryPlan({ config: c, settings: s, T, reference, rewardModel
     { name: 'logits, losses, rowGrad', bytes: 4 * N * (V + 3) },
     { name: 'batch tokens, targets, buckets', bytes: 4 * (3 * N + 2 * Math.min(V, N) + 1) },
   ];
-  if (reference) items.push({ name: 'reference weights', bytes: 4 * P }, { name: 'reference gradients (allocated, unused)', bytes: 4 * P });
+  if (reference) items.push({ name: 'reference weights (frozen: no gradients)', bytes: 4 * P });
   if (s.method === 'ppo') items.push({ name: 'value head', bytes: 4 * (2 * C + 2 + 2 * N + 2) });
   if (s.method !== 'dpo') {
     const R = rolloutRows(s), K = s.epochs * (R / s.minibatch);
@@ -55,7 +55,7 @@ export function rlMemoryPlan({ config: c, settings: s, T, reference, rewardModel
   }
   if (rewardModel) {
     const Pr = countParams(rewardModel);
-    items.push({ name: 'reward model weights', bytes: 4 * Pr }, { name: 'reward model gradients (allocated, unused)', bytes: 4 * Pr });
+    items.push({ name: 'reward model weights (frozen: no gradients)', bytes: 4 * Pr });
     const shared = JSON.stringify(rewardModel) === JSON.stringify(c);
     if (!shared) items.push({ name: 'reward model activations', bytes: activationBytes(rewardModel, rows, T) });
     items.push({ name: 'reward head', bytes: 4 * (2 * rewardModel.dModel + 2 + 3 * N) });

@@ -52,7 +52,7 @@ export class RewardModel {
   /** The GPT and scalar head of a checkpoint from read(). */
   static load(gpu: Gpu, ck: Checkpoint<ModelConfig>): RewardModel {
     const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
-    return new RewardModel(gpu, new Gpt(gpu, ck.config, weights), { weight: ck.params[HEAD_WEIGHT].data, bias: ck.params[HEAD_BIAS].data[0] });
+    return new RewardModel(gpu, new Gpt(gpu, ck.config, weights, { trainable: false }), { weight: ck.params[HEAD_WEIGHT].data, bias: ck.params[HEAD_BIAS].data[0] });
   }
 
   /** Scores of prompt ++ response for each pair, `rows` sequences of T tokens per forward pass.

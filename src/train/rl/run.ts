@@ -85,7 +85,7 @@ export class RlRun {
     const rm = rmCk ? RewardModel.load(gpu, rmCk) : null;
     const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
     const policy = new Gpt(gpu, ck.config, weights);
-    const reference = needsReference ? new Gpt(gpu, ck.config, weights) : null;
+    const reference = needsReference ? new Gpt(gpu, ck.config, weights, { trainable: false }) : null;
     const pg = s.method === 'dpo' ? null : new PgTrainer(gpu, policy, reference, s, T);
     const dpo = s.method === 'dpo' ? new DpoTrainer(gpu, policy, reference!, s, T) : null;
     const shared = pg && rm && JSON.stringify(rm.model.config) === JSON.stringify(ck.config) ? pg.runner.acts : undefined;

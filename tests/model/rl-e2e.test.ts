@@ -5,8 +5,8 @@
 //   DPO   raise the implicit reward accuracy on held-out preference pairs.
 // The SFT checkpoint is made once and shared. Deterministic on one adapter (fixed seeds, no atomics).
 // Thresholds are well inside the measured gains (printed), which vary a little between adapters.
-// About 1 min on llvmpipe, 6–7 min on SwiftShader (its decode attention and training kernels are
-// several times slower here): route this file to llvmpipe.
+// A long run (*-e2e): vitest.config.ts sends it to llvmpipe, where it takes 25–65 s here; on
+// SwiftShader it takes about 5 minutes (its decode attention and training kernels are slower).
 import { describe, it, expect } from 'vitest';
 import { testGpu } from '../helpers/gpu';
 import { sftCheckpoint } from './rl-setup';
