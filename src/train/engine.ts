@@ -1,10 +1,11 @@
 // The training engine as the web worker sees it (EngineBridge): builds the tokenizer and data from
 // the user's settings, runs a stage with pause / resume / stop, samples, and saves or loads
 // checkpoints. Work that needs a consistent model (snapshots, samples) runs between two steps.
-// SFT and reward runs are built and driven by PostStages (engine-post.ts) from this engine's models.
+// SFT and reward runs are built and driven by PostStages (engine-post.ts) from this engine's models,
+// RL runs by RlStages (engine-rl.ts).
 // It does not touch IndexedDB or the page: the worker does.
 import type { Gpu } from '../gpu/gpu';
-import type { EngineBridge, EngineProgress, LoadedCheckpoint, PostData, PreviewTokenInfo, SampleOptions, SavedCheckpoint, StageOptions } from '../worker/engine-bridge';
+import type { CompareResult, EngineBridge, EngineProgress, LoadedCheckpoint, PostData, PreviewTokenInfo, SampleOptions, SavedCheckpoint, StageOptions } from '../worker/engine-bridge';
 import { type DataSettings, TOKENIZERS, type TokenizerKind, type TrainSettings as UiTrain } from '../share/settings';
 import { makeConfig } from '../model/config';
 import { PretrainRun, readCheckpoint } from './pretrain';
@@ -13,6 +14,7 @@ import { generateCorpus } from '../data/corpus';
 import { tokenizeInChunks } from '../data/tokenize';
 import { REWARD_STAGE, readAnyCheckpoint } from './reward';
 import { PostStages, checkpointTokenizer, previewChat } from './engine-post';
+import { RlStages } from './engine-rl';
 import { ByteTokenizer, CharTokenizer, trainBpe, tokenizerFromJSON, type Tokenizer } from '../tokenizer';
 
 /** Losses are read back from the GPU every this many steps (each read-back stalls the queue). */
@@ -42,7 +44,7 @@ const inputsOf = (o: StageOptions): RunInputs => ({ source: o.data.source, text:
 const sameInputs = (a: RunInputs, b: RunInputs) => a.source === b.source && a.text === b.text && a.train === b.train;
 
 export class TrainingEngine implements EngineBridge {
-  readonly stages = ['pretrain', 'sft', 'reward'] as const;
+  readonly stages = ['pretrain', 'sft', 'reward', 'rlhf'] as const;
   private run: PretrainRun | null = null;
   private inputs: RunInputs | null = null;
   /** A loaded checkpoint, kept until a run continues it; `preview` samples from it meanwhile. */
@@ -55,14 +57,15 @@ export class TrainingEngine implements EngineBridge {
   private kick = openGate();
   private running = false;
   private readonly post: PostStages;
+  private readonly rl: RlStages;
   /** The stage whose model saves and non-chat samples use. */
-  private active: 'pretrain' | 'sft' | 'reward' = 'pretrain';
+  private active: 'pretrain' | 'sft' | 'reward' | 'rlhf' = 'pretrain';
 
-  constructor(private readonly gpu: Gpu) { this.post = new PostStages(gpu); }
+  constructor(private readonly gpu: Gpu) { this.post = new PostStages(gpu); this.rl = new RlStages(gpu); }
 
   async start(opts: StageOptions, onProgress: (p: EngineProgress) => void): Promise<void> {
     const stage = opts.stage;
-    if (stage !== 'pretrain' && stage !== 'sft' && stage !== 'reward') throw new Error(`The ${stage} stage is not available in this build yet.`);
+    if (stage === 'data') throw new Error(`The ${stage} stage is not available in this build yet.`);
     if (this.running) throw new Error('A run is already in progress.');
     this.running = true;
     this.abort = new AbortController();
@@ -110,19 +113,23 @@ export class TrainingEngine implements EngineBridge {
     }
   }
 
-  /** SFT from the pretrained model (this run's or the loaded one); reward from the SFT model. */
-  private async startPost(stage: 'sft' | 'reward', opts: StageOptions, onProgress: (p: EngineProgress) => void, phase: (m: string) => void, signal: AbortSignal): Promise<void> {
+  /** SFT from the pretrained model (this run's or the loaded one); reward and RL from the SFT model. */
+  private async startPost(stage: 'sft' | 'reward' | 'rlhf', opts: StageOptions, onProgress: (p: EngineProgress) => void, phase: (m: string) => void, signal: AbortSignal): Promise<void> {
     const base = stage === 'sft'
       ? this.loaded?.bytes ?? (this.run ? await this.run.checkpoint(false) : null)
       : this.post.sft ? await this.post.sft.checkpoint(false) : this.loaded?.info.stage === 'sft' ? this.loaded.bytes : null;
-    if (!base) throw new Error(stage === 'sft' ? 'SFT starts from a pretrained model: train one (Pretrain) or load a checkpoint first.' : 'The reward model starts from the SFT model: run SFT first (or load an SFT checkpoint).');
-    phase(`preparing the ${stage === 'sft' ? 'SFT' : 'reward'} data, then compiling kernels`);
+    if (!base) throw new Error(stage === 'sft' ? 'SFT starts from a pretrained model: train one (Pretrain) or load a checkpoint first.' : `The ${stage === 'rlhf' ? 'RL run' : 'reward model'} starts from the SFT model: run SFT first (or load an SFT checkpoint).`);
+    phase(`preparing the ${stage === 'sft' ? 'SFT' : stage === 'rlhf' ? 'RL' : 'reward'} data, then compiling kernels`);
     const between = async () => {
       if (this.pauseGate) onProgress({ step: 0, totalSteps: opts.train.steps, trainLoss: NaN, lr: NaN, tokensPerSec: NaN, message: 'paused' });
       await this.betweenSteps();
     };
     this.active = stage;
-    if (stage === 'sft') await this.post.runSft(base, opts, onProgress, between, signal);
+    if (stage === 'rlhf') {
+      if (!opts.rl) throw new Error('The RL stage needs its method and settings.');
+      const rm = opts.rl.reward === 'model' && this.post.reward ? await this.post.reward.checkpoint(false) : null;
+      await this.rl.runRl(base, rm, opts.rl, onProgress, between, signal);
+    } else if (stage === 'sft') await this.post.runSft(base, opts, onProgress, between, signal);
     else await this.post.runReward(base, opts, onProgress, between, signal);
   }
 
@@ -130,6 +137,18 @@ export class TrainingEngine implements EngineBridge {
     const tokenizer = this.run?.tokenizer ?? (this.loaded ? checkpointTokenizer(this.loaded.bytes) : null);
     if (!tokenizer) throw new Error('The preview needs the pretrained model\'s tokenizer: train or load a model first.');
     return previewChat(tokenizer, data, index, 1337);
+  }
+
+  compare(prompt: string, opts: SampleOptions): Promise<CompareResult> {
+    return this.atGap(async () => {
+      const out: CompareResult = {};
+      const base = this.loaded?.info.stage === 'pretrain' ? (this.preview ??= this.previewRun(this.loaded.bytes)) : this.run;
+      if (base) out.base = await base.sample({ prompt, temperature: opts.temperature, topK: opts.topK, topP: opts.topP, maxTokens: opts.maxTokens, seed: Date.now() >>> 0 }, () => undefined);
+      if (this.post.sft) out.sft = await this.post.chatSample(prompt, opts, () => undefined);
+      const rl = await this.rl.reply(prompt, opts);
+      if (rl !== null) out.rlhf = rl;
+      return out;
+    });
   }
 
   score(prompt: string, answer: string): Promise<number> {
@@ -216,7 +235,7 @@ export class TrainingEngine implements EngineBridge {
 
   saveCheckpoint(): Promise<SavedCheckpoint> {
     return this.atGap(async () => {
-      const post = this.active === 'sft' ? this.post.sft : this.active === 'reward' ? this.post.reward : null;
+      const post = this.active === 'sft' ? this.post.sft : this.active === 'reward' ? this.post.reward : this.active === 'rlhf' ? this.rl.run : null;
       if (post) return { bytes: await post.checkpoint(), step: post.step, stage: post.stage, model: post.config };
       if (this.loaded) return { bytes: this.loaded.bytes, step: this.loaded.info.step, stage: this.loaded.info.stage, model: this.loaded.info.model };
       const run = this.run;
@@ -243,6 +262,7 @@ export class TrainingEngine implements EngineBridge {
     this.run?.destroy();
     this.preview?.destroy();
     this.post.destroy();
+    this.rl.destroy();
     this.run = this.preview = null;
     this.loaded = null;
     this.active = 'pretrain';

@@ -6,5 +6,5 @@ export const STAGE_INFO: Record<StageId, { label: string; does: string }> = {
   pretrain: { label: 'Pretrain', does: 'Train the model from scratch to predict the next token.' },
   sft: { label: 'SFT', does: 'Fine-tune on question-and-answer examples so the model follows a chat format.' },
   reward: { label: 'Reward', does: 'Train a reward model that scores answers from pairs of better and worse ones.' },
-  rlhf: { label: 'RLHF', does: 'Improve the chat model by reinforcement learning against the reward model.' },
+  rlhf: { label: 'RLHF', does: 'Improve the chat model by reinforcement learning (PPO, GRPO, DPO) against a task grader or the reward model.' },
 };

@@ -23,6 +23,9 @@ import './tg-loss-chart';
 import './tg-messages';
 import './tg-model-panel';
 import './tg-post-panel';
+import './tg-rlhf-panel';
+import './tg-rl-chart';
+import './tg-compare-panel';
 import './tg-preference-capture';
 import './tg-reward-score';
 import './tg-sample-panel';
@@ -80,8 +83,8 @@ export class TgApp extends LitElement {
   override render() {
     const t = this.trainer;
     const s = this.settings;
-    // SFT needs a pretrained model, the reward model an SFT one.
-    const ready: Record<StageId, boolean> = { data: true, pretrain: true, sft: t.hasModel, reward: !!t.sftModel, rlhf: true };
+    // SFT needs a pretrained model, the reward model and RL an SFT one.
+    const ready: Record<StageId, boolean> = { data: true, pretrain: true, sft: t.hasModel, reward: !!t.sftModel, rlhf: !!t.sftModel };
     const available: StageId[] = ['data', ...(t.engineStages ?? ['pretrain']).filter((id) => ready[id])];
     const post = s.stage === 'sft' || s.stage === 'reward';
     return html`
@@ -106,6 +109,12 @@ export class TgApp extends LitElement {
         <tg-stage-rail .stage=${s.stage} .available=${available} .built=${t.engineStages ?? ['pretrain']} @stage-change=${this.onStage}></tg-stage-rail>
         ${s.stage === 'data' ? html`
           <tg-data-panel .data=${s.data} .corpus=${t.corpus} ?disabled=${t.busy} @data-change=${this.onData}></tg-data-panel>`
+        : s.stage === 'rlhf' ? html`<div class="grid">
+            <tg-rlhf-panel class="wide" .settings=${s}></tg-rlhf-panel>
+            <tg-rl-chart class="wide" .points=${t.rlCurve}></tg-rl-chart>
+            <tg-loss-chart class="wide" .series=${t.series} .version=${t.series.version}></tg-loss-chart>
+            <tg-compare-panel class="wide" .settings=${s}></tg-compare-panel>
+          </div>`
         : post ? html`<div class="grid">
             <tg-post-panel class="wide" stage="sft" ?hidden=${s.stage !== 'sft'} .settings=${s}></tg-post-panel>
             <tg-post-panel class="wide" stage="reward" ?hidden=${s.stage !== 'reward'} .settings=${s}></tg-post-panel>

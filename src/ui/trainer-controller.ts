@@ -9,7 +9,7 @@ import type { AdapterSummary } from '../gpu/device';
 import type { CheckpointManifest } from '../checkpoint/store';
 import type { ModelConfig } from '../model/config';
 import type { Settings, StageId } from '../share/settings';
-import type { LoadedCheckpoint, PostData, PostMetrics, PreviewTokenInfo } from '../worker/engine-bridge';
+import type { CompareResult, LoadedCheckpoint, PostData, PostMetrics, PreviewTokenInfo, RlOptions, RolloutRow } from '../worker/engine-bridge';
 import type { CorpusInfo, JobProgress, RunEvent, StorageInfo } from '../worker/protocol';
 import type { TrainerApi } from '../worker/trainer.worker';
 import { LossSeries } from './loss-series';
@@ -49,6 +49,11 @@ export class TrainerController implements ReactiveController {
   sftModel = '';
   /** A reward model was trained here: answers can be scored. */
   rewardReady = false;
+  /** The RL model trained here, in words ('' while there is none). */
+  rlModel = '';
+  /** RL: mean reward and KL to the reference per step, and the newest graded rollouts. */
+  rlCurve: { step: number; reward: number; kl: number }[] = [];
+  rollouts: RolloutRow[] = [];
   /** The latest post-training numbers of the current (or last) run. */
   postMetrics: PostMetrics = {};
   readonly series = new LossSeries();
@@ -128,11 +133,12 @@ export class TrainerController implements ReactiveController {
   }
 
   /** Starts a new run, or with `resume` continues `resumable` from its step. */
-  async start(settings: Settings, resume = false, post?: PostData): Promise<void> {
+  async start(settings: Settings, resume = false, post?: PostData, rl?: RlOptions): Promise<void> {
     if (this.busy) return;
-    if (settings.stage === 'sft' || settings.stage === 'reward') return this.startPost(settings, post);
+    if (settings.stage === 'sft' || settings.stage === 'reward' || settings.stage === 'rlhf') return this.startPost(settings, post, rl);
     this.runStage = 'pretrain';
     this.sftModel = '';
+    this.rlModel = '';
     this.rewardReady = false;
     const from = resume ? this.resumable : null;
     if (resume && !from) return;
@@ -160,24 +166,27 @@ export class TrainerController implements ReactiveController {
   }
 
   /** An SFT or reward run; it leaves the pretrain run's Continue as it was. */
-  private async startPost(settings: Settings, post?: PostData): Promise<void> {
+  private async startPost(settings: Settings, post?: PostData, rl?: RlOptions): Promise<void> {
     const stage = settings.stage;
     this.runState = 'running';
     this.runStage = stage;
     this.lastEnd = '';
     this.series.clear();
     this.postMetrics = {};
+    this.rlCurve = [];
+    this.rollouts = [];
     this.step = 0;
-    this.totalSteps = settings.train.steps;
+    this.totalSteps = rl?.steps ?? settings.train.steps;
     this.phase = '';
     this.changed();
     const onEvents = proxy((batch: RunEvent[]) => this.onRunEvents(batch));
     const { model, data, train } = settings;
     let failed = false;
-    await this.attempt('Training stopped', () => this.api.startStage({ stage, model, data, train, post }, onEvents).catch((e: unknown) => { failed = true; throw e; }));
+    await this.attempt('Training stopped', () => this.api.startStage({ stage, model, data, train, post, rl }, onEvents).catch((e: unknown) => { failed = true; throw e; }));
     this.lastEnd = failed ? 'failed' : this.step >= this.totalSteps ? 'done' : 'stopped';
     const trained = !failed && this.series.length > 0;
     if (stage === 'sft') { if (trained) this.sftModel = `the SFT model trained in this tab (step ${this.step})`; this.rewardReady = false; }
+    else if (stage === 'rlhf') { if (trained) this.rlModel = `the ${rl?.method.toUpperCase() ?? 'RL'} model trained in this tab (step ${this.step})`; }
     else this.rewardReady ||= trained;
     this.runState = 'idle';
     this.phase = '';
@@ -196,6 +205,12 @@ export class TrainerController implements ReactiveController {
     return this.attempt('Sampling failed', async () => [await one(), await one()] as [string, string]);
   }
 
+  /** `prompt` through the pretrained, SFT and RL models this session holds. */
+  async compare(settings: Settings, prompt: string): Promise<CompareResult | undefined> {
+    const { temperature, topK, topP, maxTokens } = settings.sample;
+    return this.attempt('Comparing failed', () => this.api.compare(prompt, { temperature, topK, topP, maxTokens }));
+  }
+
   async score(prompt: string, answer: string): Promise<number | undefined> {
     return this.attempt('Could not score the answer', () => this.api.score(prompt, answer));
   }
@@ -203,7 +218,13 @@ export class TrainerController implements ReactiveController {
   private onRunEvents(batch: RunEvent[]): void {
     const steps = [];
     for (const e of batch) {
-      if (e.type === 'step') { steps.push(e); if (e.metrics) this.postMetrics = { ...this.postMetrics, ...e.metrics }; }
+      if (e.type === 'step') {
+        steps.push(e);
+        if (e.metrics) this.postMetrics = { ...this.postMetrics, ...e.metrics };
+        if (e.rollouts) this.rollouts = e.rollouts;
+        const m = e.metrics;
+        if (this.runStage === 'rlhf' && m?.meanReward !== undefined) this.rlCurve = [...this.rlCurve, { step: e.step, reward: m.meanReward, kl: m.kl ?? NaN }];
+      }
       else if (e.type === 'autosaved') this.messages.notice(`Autosaved "${e.manifest.name}".`);
       else this.messages.error(`Autosave failed: ${e.error}`);
     }
@@ -292,6 +313,7 @@ export class TrainerController implements ReactiveController {
     this.hasModel = true;
     this.baseModel = `"${m.name}" (${info.stage}, step ${info.step})`;
     this.sftModel = info.stage === 'sft' ? this.baseModel : '';
+    this.rlModel = '';
     this.rewardReady = false;
     this.resumable = { step: info.step, model: info.model, from: `"${m.name}"` };
     this.lastEnd = '';

@@ -19,7 +19,31 @@ export interface StageOptions {
   resume?: boolean;
   /** The dataset of a post-training stage (sft, reward); default: the built-in tasks. */
   post?: PostData;
+  /** The RL stage's method, reward source and settings. */
+  rl?: RlOptions;
 }
+
+/** An RL run as the RLHF tab sets it up (src/train/rl/settings.ts has the rest, at defaults). */
+export interface RlOptions {
+  method: 'ppo' | 'grpo' | 'dpo';
+  /** The built-in tasks' verifiable grader, or the reward model trained in this session. */
+  reward: 'grader' | 'model';
+  steps: number;
+  lr: number;
+  /** β: the KL coefficient to the reference (PPO, GRPO) or DPO's β. */
+  klCoef: number;
+  /** Prompts per rollout (DPO: pairs per step). */
+  promptsPerStep: number;
+  groupSize: number;
+  maxNewTokens: number;
+  seed: number;
+}
+
+/** One sampled response of an RL rollout, as the grader scored it. */
+export interface RolloutRow { prompt: string; response: string; reward: number; kl?: number }
+
+/** One prompt answered by each model this session holds (absent: no such model). */
+export interface CompareResult { base?: string; sft?: string; rlhf?: string }
 
 /** A post-training dataset: built-in task data, or JSONL text whose bad lines the user chose to skip. */
 export interface PostData {
@@ -38,6 +62,13 @@ export interface PostMetrics {
   margin?: number;
   heldoutAccuracy?: number;
   heldoutMargin?: number;
+  /** RL: the step's mean reward, sequence KL to the reference, losses, clip fraction and mean response length in tokens. */
+  meanReward?: number;
+  kl?: number;
+  policyLoss?: number;
+  valueLoss?: number;
+  clipFrac?: number;
+  responseLength?: number;
 }
 
 /** One report per read-back of the losses. A report with a non-finite trainLoss carries only a
@@ -54,6 +85,8 @@ export interface EngineProgress {
   message?: string;
   /** Post-training stages: the latest evaluation and batch numbers. */
   metrics?: PostMetrics;
+  /** RL: the newest graded rollouts of this step. */
+  rollouts?: RolloutRow[];
 }
 
 /** `chat`: render the prompt as a user turn for the SFT model and stop at <|end|>. */
@@ -101,6 +134,8 @@ export interface EngineBridge {
   previewChat(data: PostData, index: number): Promise<{ tokens: PreviewTokenInfo[]; examples: number }>;
   /** The reward model's score of `answer` to `prompt` (a user turn). */
   score(prompt: string, answer: string): Promise<number>;
+  /** `prompt` through the pretrained model (continued as text) and the SFT and RL models (as a user turn). */
+  compare(prompt: string, opts: SampleOptions): Promise<CompareResult>;
 }
 
 /** The engine this build runs (null would mean none is connected: the UI then says so). */

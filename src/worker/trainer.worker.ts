@@ -8,7 +8,7 @@ import type { CheckpointManifest } from '../checkpoint/store';
 import { storageEstimate } from '../checkpoint/store';
 import { generateCorpus } from '../data/corpus';
 import { describeModel } from '../share/describe';
-import { type EngineBridge, type LoadedCheckpoint, type PostData, type PreviewTokenInfo, type SampleOptions, type SavedCheckpoint, type StageOptions, createEngine } from './engine-bridge';
+import { type CompareResult, type EngineBridge, type LoadedCheckpoint, type PostData, type PreviewTokenInfo, type SampleOptions, type SavedCheckpoint, type StageOptions, createEngine } from './engine-bridge';
 import { type ProgressCallback, cancelJob, checkpointStore, runJob } from './checkpoints';
 import type { CorpusInfo, InitResult, RunEvent, StorageInfo } from './protocol';
 import { releaseCallback, throttled } from './throttle';
@@ -110,6 +110,8 @@ const api = {
     return requireEngine().previewChat(data, index);
   },
   score(prompt: string, answer: string): Promise<number> { return requireEngine().score(prompt, answer); },
+  /** One prompt through each model this session holds (pretrained, SFT, RL). */
+  compare(prompt: string, opts: SampleOptions): Promise<CompareResult> { return requireEngine().compare(prompt, opts); },
 
   /** Saves the model as it is between two steps; an empty name becomes "Step N". */
   async saveCheckpoint(name: string, jobId: string, onProgress?: ProgressCallback): Promise<CheckpointManifest> {

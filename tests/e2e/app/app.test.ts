@@ -87,7 +87,8 @@ test('the data stage previews the built-in corpus and counts pasted text', async
   expect(await sft.isDisabled()).toBe(true);
   expect(await sft.textContent()).toMatch(/Needs the stage before it first/);
   const rlhf = page.locator('tg-stage-rail [data-stage=rlhf]');
-  expect(await rlhf.textContent()).toMatch(/Coming later/);
+  expect(await rlhf.isDisabled()).toBe(true);
+  expect(await rlhf.textContent()).toMatch(/Needs the stage before it first/);
   expect(pageErrors).toEqual([]);
 });
 

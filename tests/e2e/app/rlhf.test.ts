@@ -1,0 +1,79 @@
+// RLHF in the built app: a tiny model pretrains and fine-tunes for a few steps, which enables the
+// RLHF tab; two GRPO steps rewarded by the task grader draw the reward / KL chart, report their
+// numbers and fill the rollout table; the compare view answers one prompt with all three models;
+// then a reward model trained for two steps rewards one PPO step.
+import { expect, test } from 'vitest';
+import { messages, screenshot, useBrowser, waitForApp, waitForIdle } from './harness';
+
+const b = useBrowser();
+
+/** A byte-level model small enough for a software adapter, with room for a task prompt and a short reply. */
+const LINK = '#nLayer=1&dModel=32&nHead=2&contextLength=96&batch=2&steps=2&warmup=1&lr=0.003&evalEvery=2&maxTokens=8';
+
+test('GRPO with the task grader after a tiny pretrain and SFT, the compare view, then PPO on a reward model', { timeout: 300_000 }, async () => {
+  const { page, pageErrors } = await b.open();
+  await page.goto(b.baseUrl + LINK);
+  await waitForApp(page);
+  const rlTab = page.locator('tg-stage-rail [data-stage=rlhf]');
+  expect(await rlTab.isDisabled()).toBe(true);
+  await page.locator('[data-testid=start]').click();
+  await waitForIdle(page);
+
+  const sftTab = page.locator('tg-stage-rail [data-stage=sft]');
+  await expect.poll(() => sftTab.isEnabled()).toBe(true);
+  await sftTab.click();
+  for (const [k, v] of Object.entries({ steps: '2', batch: '2', evalEvery: '0', evalCount: '0' })) await page.locator(`input[name=sft-${k}]`).fill(v);
+  await page.locator('[data-testid=sft-start]').click();
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'sft' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
+  expect(await messages(page, 'error')).toBe('');
+
+  await expect.poll(() => rlTab.isEnabled()).toBe(true);
+  await rlTab.click();
+  expect(await page.locator('[data-testid=rlhf-base]').textContent()).toMatch(/SFT model trained in this tab \(step 2\)/);
+  await page.locator('input[name=rl-method][value=grpo]').check();
+  await page.locator('input[name=rl-reward][value=grader]').check();
+  for (const [k, v] of Object.entries({ steps: '2', lr: '0.001', promptsPerStep: '2', groupSize: '2', maxNewTokens: '4' })) await page.locator(`input[name=rl-${k}]`).fill(v);
+  const started = Date.now();
+  await page.locator('[data-testid=rlhf-start]').click();
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'rlhf' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
+  console.log(`[e2e] 2 GRPO steps (2 prompts × 2) in ${Date.now() - started} ms`);
+  expect(await messages(page, 'error')).toBe('');
+  expect(await page.locator('[data-testid=rlhf-progress] .top').textContent()).toMatch(/Step 2 of 2/);
+
+  // The chart has one point per step, and the numbers and the rollout table are filled in.
+  expect(await page.locator('tg-rl-chart .plot').getAttribute('data-points')).toBe('2');
+  expect(await page.locator('[data-testid=rl-chart-reward]').textContent()).toMatch(/^\d/);
+  expect(await page.locator('[data-testid=rl-chart-kl]').textContent()).toMatch(/^-?\d/);
+  expect(await page.locator('[data-testid=rl-reward]').textContent()).toMatch(/^\d+\.\d{3}$/);
+  expect(await page.locator('[data-testid=rl-length]').textContent()).toMatch(/^\d+\.\d$/);
+  const rows = page.locator('[data-testid=rollouts] tbody tr');
+  expect(await rows.count()).toBe(4);
+  expect(await rows.first().locator('td').first().textContent()).not.toBe('');
+  expect(await rows.first().locator('td').nth(2).textContent()).toMatch(/^[01]\.00$/);
+
+  await page.locator('textarea[name=compare-prompt]').fill('What is 2 + 3?');
+  await page.locator('[data-testid=compare]').click();
+  for (const k of ['base', 'sft', 'rlhf']) {
+    await page.locator(`[data-testid=compare-${k}]`).waitFor({ timeout: 30_000 });
+    expect(await page.locator(`[data-testid=compare-${k}]`).textContent()).not.toMatch(/no such model/);
+  }
+  expect(await messages(page, 'error')).toBe('');
+  await screenshot(page, 'rlhf');
+
+  // A reward model trained in the Reward tab becomes the reward of a PPO step.
+  expect(await page.locator('input[name=rl-reward][value=model]').isDisabled()).toBe(true);
+  await page.locator('tg-stage-rail [data-stage=reward]').click();
+  for (const [k, v] of Object.entries({ steps: '2', batch: '2', evalEvery: '0', evalCount: '1' })) await page.locator(`input[name=reward-${k}]`).fill(v);
+  await page.locator('[data-testid=reward-start]').click();
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'reward' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
+  await rlTab.click();
+  await page.locator('input[name=rl-method][value=ppo]').check();
+  await page.locator('input[name=rl-reward][value=model]').check();
+  await page.locator('input[name=rl-steps]').fill('1');
+  await page.locator('[data-testid=rlhf-start]').click();
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'rlhf' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
+  expect(await messages(page, 'error')).toBe('');
+  expect(await page.locator('tg-rl-chart .plot').getAttribute('data-points')).toBe('1');
+  expect(await page.locator('[data-testid=rl-reward]').textContent()).toMatch(/^-?\d+\.\d{3}$/);
+  expect(pageErrors).toEqual([]);
+});
