@@ -1,13 +1,12 @@
 // The RL half of the engine (TrainingEngine delegates here): builds an RlRun (src/train/rl/run.ts)
 // from the SFT model's checkpoint bytes, with the built-in tasks' grader or the reward model
 // trained in the Reward tab, runs it one step at a time (so pause, samples and saves happen between
-// steps), reports each step's metrics and the rollouts the grader scored, and answers a prompt
-// with the RL policy for the compare view. It does not train or sample itself (src/train/rl does),
-// and lists rollouts only when the grader scored them (a reward model's scores stay on the GPU side).
+// steps), reports each step's metrics and the latest scored rollouts (grader or reward model), and
+// answers a prompt with the RL policy for the compare view. It does not train or sample itself
+// (src/train/rl does). DPO trains on fixed pairs and has no rollouts to list.
 import type { Gpu } from '../gpu/gpu';
 import type { EngineProgress, RlOptions, RolloutRow, SampleOptions } from '../worker/engine-bridge';
 import { RlRun } from './rl/run';
-import { builtinTask, type RlTask } from './rl/tasks';
 import { sampleResponses } from './rl/rollout';
 import { KvSampler } from '../model/sampler';
 
@@ -17,19 +16,6 @@ const ROLLOUTS_SHOWN = 8;
 const EVAL_PROMPTS = 8;
 
 type Report = (p: EngineProgress) => void;
-
-/** The built-in tasks, with each graded response recorded for the rollout table. */
-function recordingTask(seen: RolloutRow[]): RlTask {
-  const task = builtinTask('all');
-  return {
-    ...task,
-    grade(example, response) {
-      const reward = task.grade(example, response);
-      seen.push({ prompt: example.prompt, response, reward });
-      return reward;
-    },
-  };
-}
 
 export class RlStages {
   run: RlRun | null = null;
@@ -42,7 +28,8 @@ export class RlStages {
     const seen: RolloutRow[] = [];
     const rows = o.promptsPerStep * (o.method === 'grpo' ? o.groupSize : 1);
     const run = RlRun.fromCheckpoint(this.gpu, sft, {
-      task: recordingTask(seen),
+      // Every scored rollout (grader or reward model) is recorded for the rollout table.
+      onScored: (samples, scores) => samples.forEach((x, i) => seen.push({ prompt: x.example.prompt, response: x.response, reward: scores[i] })),
       rewardModel: o.reward === 'model' && o.method !== 'dpo' ? rewardModel! : undefined,
       settings: {
         method: o.method, steps: o.steps, lr: o.lr, klCoef: o.klCoef, dpoBeta: o.klCoef > 0 ? o.klCoef : undefined,

@@ -114,7 +114,7 @@ export class TgRlhfPanel extends LitElement {
         <caption class="muted">Newest graded rollouts${t.rollouts[0]?.kl !== undefined ? ' (KL: the step\'s mean per response)' : ''}</caption>
         <thead><tr><th>Prompt</th><th>Response</th><th>Reward</th><th>KL</th></tr></thead>
         <tbody>${t.rollouts.map((r) => html`<tr><td class="text">${r.prompt}</td><td class="text">${r.response}</td><td class="n">${num(r.reward, 2)}</td><td class="n">${num(r.kl)}</td></tr>`)}</tbody>
-      </table></div>` : m.meanReward !== undefined ? html`<p class="muted">The rollout table lists responses scored by the task grader.</p>` : nothing}`;
+      </table></div>` : m.meanReward !== undefined ? html`<p class="muted">DPO learns from fixed preference pairs: it has no rollouts to list.</p>` : nothing}`;
   }
 
   private detail(t: TrainerController): string {

@@ -16,7 +16,7 @@ import type { PreferencePair as ChatPair } from '../../data/chat/types';
 import { tokenizerFromJSON, type Tokenizer } from '../../tokenizer';
 import { chatFormat, type RlFormat } from './format';
 import { builtinTask, type RlExample, type RlTask } from './tasks';
-import { graderReward, RewardModel, type RewardFn } from './reward';
+import { graderReward, RewardModel, type RewardFn, type Sample } from './reward';
 import { PgTrainer, type PgMetrics } from './pg';
 import { DpoTrainer, type DpoMetrics, type PreferencePair } from './dpo';
 import { pairIds } from './pairs';
@@ -36,6 +36,8 @@ export interface RlRunOptions {
   pairs?: readonly ChatPair[];
   /** Refuse setups whose planned total exceeds this many bytes. */
   memoryBudget?: number;
+  /** Called with every scored batch of rollouts (PPO / GRPO), whatever the reward source. */
+  onScored?: (samples: Sample[], scores: number[]) => void;
 }
 
 export interface RlProgress {
@@ -89,7 +91,9 @@ export class RlRun {
     const pg = s.method === 'dpo' ? null : new PgTrainer(gpu, policy, reference, s, T);
     const dpo = s.method === 'dpo' ? new DpoTrainer(gpu, policy, reference!, s, T) : null;
     const shared = pg && rm && JSON.stringify(rm.model.config) === JSON.stringify(ck.config) ? pg.runner.acts : undefined;
-    const reward = pg ? (rm ? rm.asRewardFn(s.minibatch, T, shared) : graderReward(task)) : null;
+    const source = pg ? (rm ? rm.asRewardFn(s.minibatch, T, shared) : graderReward(task)) : null;
+    const onScored = opts.onScored;
+    const reward: RewardFn | null = source && onScored ? async (samples) => { const r = await source(samples); onScored(samples, r); return r; } : source;
     const run = new RlRun(gpu, policy, reference, tokenizer, format, s, task, T, memory, reward, rm, pg, dpo);
     run.dpoPairs = dpoPairs;
     return run;

@@ -75,5 +75,8 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   expect(await messages(page, 'error')).toBe('');
   expect(await page.locator('tg-rl-chart .plot').getAttribute('data-points')).toBe('1');
   expect(await page.locator('[data-testid=rl-reward]').textContent()).toMatch(/^-?\d+\.\d{3}$/);
+  // Rollouts scored by the reward model are listed too.
+  expect(await rows.count()).toBeGreaterThan(0);
+  expect(await rows.first().locator('td').nth(2).textContent()).toMatch(/^-?\d+\.\d+$/);
   expect(pageErrors).toEqual([]);
 });
