@@ -42,9 +42,9 @@ export class RlStages {
     while (run.step < run.settings.steps && !signal.aborted) {
       seen.length = 0;
       await run.run({ steps: 1, signal, onProgress: (p) => {
-        // The KL of one rollout is measured per batch, not per response: each row shows the step's mean.
-        const kl = p.pg?.kl;
-        const rollouts = seen.slice(-ROLLOUTS_SHOWN).map((r) => ({ ...r, kl }));
+        // Rows were scored in rollout order, so row i's KL to the reference is klPerSample[i].
+        const perSample = p.pg?.klPerSample;
+        const rollouts = seen.map((r, i) => ({ ...r, kl: perSample?.[i] })).slice(-ROLLOUTS_SHOWN);
         if (p.pg) {
           const m = p.pg;
           report({ step: p.step, totalSteps: p.totalSteps, trainLoss: m.policyLoss, lr: o.lr, tokensPerSec: (p.step * rows * m.responseLength) / Math.max(p.seconds, 1e-9), rollouts,

@@ -111,7 +111,7 @@ export class TgRlhfPanel extends LitElement {
         ${m.accuracy !== undefined ? html`<span>Pair accuracy: <b>${pct(m.accuracy)}</b></span>` : nothing}
       </div>
       ${t.rollouts.length ? html`<div class="table"><table data-testid="rollouts">
-        <caption class="muted">Newest graded rollouts${t.rollouts[0]?.kl !== undefined ? ' (KL: the step\'s mean per response)' : ''}</caption>
+        <caption class="muted">Newest scored rollouts (KL: Σ log π − log π_ref over each response)</caption>
         <thead><tr><th>Prompt</th><th>Response</th><th>Reward</th><th>KL</th></tr></thead>
         <tbody>${t.rollouts.map((r) => html`<tr><td class="text">${r.prompt}</td><td class="text">${r.response}</td><td class="n">${num(r.reward, 2)}</td><td class="n">${num(r.kl)}</td></tr>`)}</tbody>
       </table></div>` : m.meanReward !== undefined ? html`<p class="muted">DPO learns from fixed preference pairs: it has no rollouts to list.</p>` : nothing}`;

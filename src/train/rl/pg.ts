@@ -30,6 +30,8 @@ export interface PgMetrics {
   meanScore: number;
   /** Mean over samples of Σ_t (log π_old − log π_ref): the sequence KL to the reference. */
   kl: number;
+  /** The same per sample, in rollout order (the order the reward function saw them). */
+  klPerSample: number[];
   /** β used for this step's rewards (PPO) or loss (GRPO). */
   klCoef: number;
   policyLoss: number;
@@ -98,13 +100,13 @@ export class PgTrainer {
     this.update(rollout, new Rng(seed ^ 0x9e3779b9), klCoef);
     const m = await this.gpu.readF32(this.metrics, this.K * STATS + 2 * this.rows);
     const mean = (j: number) => { let x = 0; for (let k = 0; k < this.K; k++) x += m[k * STATS + j]; return x / this.K; };
-    let kl = 0;
-    for (let r = 0; r < this.rows; r++) kl += (m[this.K * STATS + r] - m[this.K * STATS + this.rows + r]) / this.rows;
+    const klPerSample = Array.from({ length: this.rows }, (_, r) => m[this.K * STATS + r] - m[this.K * STATS + this.rows + r]);
+    const kl = klPerSample.reduce((a, b) => a + b, 0) / this.rows;
     if (s.method === 'ppo') this.klCoef = adaptKlCoef(s, klCoef, kl, this.rows);
     this.step++;
     const ppo = this.valueHead !== null;
     return {
-      step: this.step, meanScore: rollout.scores.reduce((a, b) => a + b, 0) / this.rows, kl, klCoef,
+      step: this.step, meanScore: rollout.scores.reduce((a, b) => a + b, 0) / this.rows, kl, klPerSample, klCoef,
       policyLoss: mean(0), k3: mean(1), clipFrac: mean(2), approxKl: mean(3),
       valueLoss: ppo ? mean(4) : NaN, valueClipFrac: ppo ? mean(5) : NaN,
       responseLength: rollout.samples.reduce((a, x) => a + x.responseIds.length, 0) / this.rows,

@@ -50,6 +50,7 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   expect(await rows.count()).toBe(4);
   expect(await rows.first().locator('td').first().textContent()).not.toBe('');
   expect(await rows.first().locator('td').nth(2).textContent()).toMatch(/^[01]\.00$/);
+  expect(await rows.first().locator('td').nth(3).textContent()).toMatch(/^-?\d+\.\d{3}$/); // this rollout's own KL
 
   await page.locator('textarea[name=compare-prompt]').fill('What is 2 + 3?');
   await page.locator('[data-testid=compare]').click();
