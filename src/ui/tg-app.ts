@@ -31,6 +31,14 @@ import './tg-reward-score';
 import './tg-sample-panel';
 import './tg-stage-rail';
 import './tg-train-panel';
+import type { RlLine } from './tg-rl-chart';
+
+/** The second RL chart: how the update itself behaves. */
+const RL_DETAIL: RlLine[] = [
+  { key: 'clipFrac', label: 'clip fraction', color: '--tg-chart-train', testid: 'rl-chart-clip' },
+  { key: 'length', label: 'response length', color: '--tg-chart-val', testid: 'rl-chart-length' },
+  { key: 'valueLoss', label: 'value loss (PPO)', color: '--tg-chart-lr', testid: 'rl-chart-value' },
+];
 
 /** A BPE vocabulary to start from when leaving a tokenizer with a fixed vocabulary. */
 const DEFAULT_BPE_VOCAB = 512;
@@ -112,6 +120,7 @@ export class TgApp extends LitElement {
         : s.stage === 'rlhf' ? html`<div class="grid">
             <tg-rlhf-panel class="wide" .settings=${s}></tg-rlhf-panel>
             <tg-rl-chart class="wide" .points=${t.rlCurve}></tg-rl-chart>
+            <tg-rl-chart class="wide" heading="Value loss, clip fraction and response length" .points=${t.rlCurve} .lines=${RL_DETAIL}></tg-rl-chart>
             <tg-loss-chart class="wide" .series=${t.series} .version=${t.series.version}></tg-loss-chart>
             <tg-compare-panel class="wide" .settings=${s}></tg-compare-panel>
           </div>`

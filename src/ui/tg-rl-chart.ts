@@ -1,5 +1,7 @@
-// <tg-rl-chart>: an RL run's mean reward (left axis) and KL to the reference (right axis) per
-// step, drawn with uPlot. RL steps are few and slow, so the curve is a plain array redrawn whole.
+// <tg-rl-chart>: per-step RL metrics drawn with uPlot, each line on its own scale (the first on the
+// left axis, the second on the right). By default mean reward and KL to the reference; the RLHF
+// view adds a second chart for value loss, clip fraction and response length. RL steps are few
+// and slow, so the curves are plain arrays redrawn whole.
 import { LitElement, type PropertyValues, css, html, nothing, unsafeCSS } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
@@ -8,7 +10,20 @@ import { panelStyles } from './styles';
 
 const HEIGHT = 200;
 
-export interface RlPoint { step: number; reward: number; kl: number }
+export interface RlPoint { step: number; reward: number; kl: number; valueLoss?: number; clipFrac?: number; length?: number }
+
+export interface RlLine {
+  key: Exclude<keyof RlPoint, 'step'>;
+  label: string;
+  /** CSS custom property holding the line colour. */
+  color: string;
+  testid: string;
+}
+
+const REWARD_KL: RlLine[] = [
+  { key: 'reward', label: 'mean reward', color: '--tg-chart-train', testid: 'rl-chart-reward' },
+  { key: 'kl', label: 'KL to reference', color: '--tg-chart-val', testid: 'rl-chart-kl' },
+];
 
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toPrecision(3));
 
@@ -23,22 +38,25 @@ export class TgRlChart extends LitElement {
   `];
 
   @property({ attribute: false }) points: readonly RlPoint[] = [];
+  @property({ attribute: false }) lines: readonly RlLine[] = REWARD_KL;
+  @property() heading = 'Reward and KL';
   @query('.plot') private host!: HTMLDivElement;
   private plot: uPlot | null = null;
   private resizer: ResizeObserver | null = null;
 
   override render() {
     const last = this.points.at(-1);
+    const id = `rl-chart-h-${this.lines[0].key}`;
+    const value = (l: RlLine) => fmt(last?.[l.key]);
     return html`
-      <section class="panel" aria-labelledby="rl-chart-h">
-        <h2 id="rl-chart-h">Reward and KL</h2>
+      <section class="panel" aria-labelledby=${id}>
+        <h2 id=${id}>${this.heading}</h2>
         <div class="legend stat">
-          <span style="--c: var(--tg-chart-train)">mean reward <b data-testid="rl-chart-reward">${fmt(last?.reward)}</b></span>
-          <span style="--c: var(--tg-chart-val)">KL to reference <b data-testid="rl-chart-kl">${fmt(last?.kl)}</b></span>
+          ${this.lines.map((l) => html`<span style="--c: var(${l.color})">${l.label} <b data-testid=${l.testid}>${value(l)}</b></span>`)}
         </div>
         <div class="plot" role="img" data-points=${this.points.length}
-          aria-label=${last ? `RL chart: step ${last.step}, mean reward ${fmt(last.reward)}, KL ${fmt(last.kl)}` : 'RL chart, empty'}>
-          ${this.points.length ? nothing : html`<p class="empty">Mean reward and KL appear here once an RL run starts.</p>`}
+          aria-label=${last ? `${this.heading}: step ${last.step}, ${this.lines.map((l) => `${l.label} ${value(l)}`).join(', ')}` : `${this.heading}, empty`}>
+          ${this.points.length ? nothing : html`<p class="empty">${this.lines.map((l) => l.label).join(', ')} appear here once an RL run starts.</p>`}
         </div>
       </section>
     `;
@@ -58,11 +76,10 @@ export class TgRlChart extends LitElement {
     this.plot = new uPlot({
       width: this.host.clientWidth || 600, height: HEIGHT, legend: { show: false },
       scales: { x: { time: false } },
-      axes: [axis('x', 2), axis('reward', 3), axis('kl', 1)],
+      axes: [axis('x', 2), ...this.lines.slice(0, 2).map((l, i) => axis(l.key, i === 0 ? 3 : 1))],
       series: [
         { label: 'step' },
-        { label: 'mean reward', scale: 'reward', stroke: v('--tg-chart-train'), width: 2, points: { show: true, size: 5 } },
-        { label: 'KL', scale: 'kl', stroke: v('--tg-chart-val'), width: 1.5, points: { show: true, size: 4 } },
+        ...this.lines.map((l, i): uPlot.Series => ({ label: l.label, scale: l.key, stroke: v(l.color), width: i === 0 ? 2 : 1.5, points: { show: true, size: i === 0 ? 5 : 4 } })),
       ],
     }, this.data(), this.host);
     this.resizer = new ResizeObserver(() => { const w = this.host.clientWidth; if (w > 0) this.plot?.setSize({ width: w, height: HEIGHT }); });
@@ -70,7 +87,8 @@ export class TgRlChart extends LitElement {
   }
 
   private data(): uPlot.AlignedData {
-    return [this.points.map((p) => p.step), this.points.map((p) => p.reward), this.points.map((p) => (Number.isFinite(p.kl) ? p.kl : null))];
+    const col = (l: RlLine) => this.points.map((p) => { const x = p[l.key]; return x !== undefined && Number.isFinite(x) ? x : null; });
+    return [this.points.map((p) => p.step), ...this.lines.map(col)];
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -14,6 +14,7 @@ import type { CorpusInfo, JobProgress, RunEvent, StorageInfo } from '../worker/p
 import type { TrainerApi } from '../worker/trainer.worker';
 import { LossSeries } from './loss-series';
 import { Messages } from './messages';
+import type { RlPoint } from './tg-rl-chart';
 
 export type RunState = 'idle' | 'starting' | 'running' | 'paused' | 'stopping';
 
@@ -52,7 +53,7 @@ export class TrainerController implements ReactiveController {
   /** The RL model trained here, in words ('' while there is none). */
   rlModel = '';
   /** RL: mean reward and KL to the reference per step, and the newest graded rollouts. */
-  rlCurve: { step: number; reward: number; kl: number }[] = [];
+  rlCurve: RlPoint[] = [];
   rollouts: RolloutRow[] = [];
   /** The latest post-training numbers of the current (or last) run. */
   postMetrics: PostMetrics = {};
@@ -223,7 +224,8 @@ export class TrainerController implements ReactiveController {
         if (e.metrics) this.postMetrics = { ...this.postMetrics, ...e.metrics };
         if (e.rollouts) this.rollouts = e.rollouts;
         const m = e.metrics;
-        if (this.runStage === 'rlhf' && m?.meanReward !== undefined) this.rlCurve = [...this.rlCurve, { step: e.step, reward: m.meanReward, kl: m.kl ?? NaN }];
+        if (this.runStage === 'rlhf' && m?.meanReward !== undefined)
+          this.rlCurve = [...this.rlCurve, { step: e.step, reward: m.meanReward, kl: m.kl ?? NaN, valueLoss: m.valueLoss, clipFrac: m.clipFrac, length: m.responseLength }];
       }
       else if (e.type === 'autosaved') this.messages.notice(`Autosaved "${e.manifest.name}".`);
       else this.messages.error(`Autosave failed: ${e.error}`);

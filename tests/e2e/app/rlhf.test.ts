@@ -41,7 +41,10 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   expect(await page.locator('[data-testid=rlhf-progress] .top').textContent()).toMatch(/Step 2 of 2/);
 
   // The chart has one point per step, and the numbers and the rollout table are filled in.
-  expect(await page.locator('tg-rl-chart .plot').getAttribute('data-points')).toBe('2');
+  expect(await page.locator('tg-rl-chart .plot').first().getAttribute('data-points')).toBe('2');
+  expect(await page.locator('tg-rl-chart .plot').nth(1).getAttribute('data-points')).toBe('2');
+  expect(await page.locator('[data-testid=rl-chart-clip]').textContent()).toMatch(/^\d/);
+  expect(await page.locator('[data-testid=rl-chart-length]').textContent()).toMatch(/^\d/);
   expect(await page.locator('[data-testid=rl-chart-reward]').textContent()).toMatch(/^\d/);
   expect(await page.locator('[data-testid=rl-chart-kl]').textContent()).toMatch(/^-?\d/);
   expect(await page.locator('[data-testid=rl-reward]').textContent()).toMatch(/^\d+\.\d{3}$/);
@@ -74,7 +77,8 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   await page.locator('[data-testid=rlhf-start]').click();
   await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'rlhf' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
   expect(await messages(page, 'error')).toBe('');
-  expect(await page.locator('tg-rl-chart .plot').getAttribute('data-points')).toBe('1');
+  expect(await page.locator('tg-rl-chart .plot').first().getAttribute('data-points')).toBe('1');
+  expect(await page.locator('[data-testid=rl-chart-value]').textContent()).toMatch(/^-?\d/); // PPO trains a value head
   expect(await page.locator('[data-testid=rl-reward]').textContent()).toMatch(/^-?\d+\.\d{3}$/);
   // Rollouts scored by the reward model are listed too.
   expect(await rows.count()).toBeGreaterThan(0);
