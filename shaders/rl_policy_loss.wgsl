@@ -24,26 +24,12 @@ struct Params { N: u32, V: u32, clip: f32, klCoef: f32, gradScale: f32, statsOff
 @group(0) @binding(6) var<storage, read_write> rowGrad: array<f32>;
 @group(0) @binding(7) var<storage, read_write> stats: array<f32>;
 
-const WG = 64u;
-var<workgroup> counts: array<u32, WG>;
+// WG, counts, counted() and responseTokens() come from rl_response_tokens.wgsl (prepended).
 var<workgroup> sums: array<vec4f, WG>;
-
-fn counted(r: u32) -> bool {
-  let t = targets[r];
-  return t >= 0 && u32(t) < p.V;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
-  var c = 0u;
-  for (var r = lid; r < p.N; r += WG) { if (counted(r)) { c++; } }
-  counts[lid] = c;
-  workgroupBarrier();
-  for (var k = WG / 2u; k > 0u; k >>= 1u) {
-    if (lid < k) { counts[lid] += counts[lid + k]; }
-    workgroupBarrier();
-  }
-  let n = workgroupUniformLoad(&counts[0]);
+  let n = responseTokens(lid);
   let inv = select(0.0, 1.0 / f32(n), n > 0u);
 
   var acc = vec4f(0.0);

@@ -12,6 +12,7 @@
 // Not here: sequence sums (the sequence KL is a difference of two) and DPO (rl-dpo.ts). Reference: rl-ppo.ref.ts.
 import policyWgsl from '../../shaders/rl_policy_loss.wgsl?raw';
 import valueWgsl from '../../shaders/rl_value_loss.wgsl?raw';
+import responseTokensWgsl from '../../shaders/rl_response_tokens.wgsl?raw';
 import gaeWgsl from '../../shaders/rl_gae.wgsl?raw';
 import whitenWgsl from '../../shaders/rl_whiten.wgsl?raw';
 import type { Gpu } from '../gpu/gpu';
@@ -46,7 +47,7 @@ export function rlPolicyLoss(gpu: Gpu, enc: StepEncoder, a: PolicyLossArgs): voi
   if (klCoef !== 0 && !a.refNll) throw new Error('rlPolicyLoss: a KL coefficient needs the reference log-probs (refNll).');
   enc.dispatch({
     label: 'rl_policy_loss',
-    pipeline: gpu.pipeline('rl_policy_loss', policyWgsl),
+    pipeline: gpu.pipeline('rl_policy_loss', responseTokensWgsl + policyWgsl),
     params: params().u32(a.N, a.V).f32(a.clip, klCoef, a.gradScale ?? 1).u32(a.statsOffset ?? 0),
     // Without a reference the slot still needs a read-only binding: oldNll stands in, never read.
     buffers: [a.losses, a.targets, a.oldNll, a.adv, a.refNll ?? a.oldNll, a.rowGrad, a.stats],
@@ -73,7 +74,7 @@ export interface ValueLossArgs {
 export function rlValueLoss(gpu: Gpu, enc: StepEncoder, a: ValueLossArgs): void {
   enc.dispatch({
     label: 'rl_value_loss',
-    pipeline: gpu.pipeline('rl_value_loss', valueWgsl),
+    pipeline: gpu.pipeline('rl_value_loss', responseTokensWgsl + valueWgsl),
     params: params().u32(a.N, a.V).f32(a.clip, a.coef, a.gradScale ?? 1).u32(a.statsOffset ?? 0),
     buffers: [a.values, a.targets, a.oldValues, a.returns, a.dValues, a.stats],
     workgroups: [1],
