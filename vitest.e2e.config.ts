@@ -16,6 +16,7 @@ const browserProject = (name: string, include: string[], exclude: string[] = [])
     include,
     exclude,
     testTimeout: 60_000,
+    expect: { poll: { timeout: 30_000 } },
     browser: {
       enabled: true,
       headless: true,
@@ -42,6 +43,8 @@ export default defineConfig({
           globalSetup: ['tests/e2e/app/serve.ts'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
+          // UI state follows work in a worker: on a busy machine 1 s (Vitest's default) is too short.
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],

@@ -73,6 +73,13 @@ export class TgApp extends LitElement {
     this.trainer.subscribe(() => this.requestUpdate());
   }
 
+  /** The run counter as attributes, set with the render that shows the run's end: tests wait
+   *  for data-runs-ended to pass the count they read before pressing Start. */
+  protected override updated(): void {
+    this.dataset.runsEnded = String(this.trainer.runsEnded);
+    this.dataset.runEnd = this.trainer.lastEnd;
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHash);

@@ -36,6 +36,9 @@ export class TrainerController implements ReactiveController {
   engineStages: StageId[] | null = null;
   runState: RunState = 'idle';
   lastEnd: RunEnd = '';
+  /** How many runs have ended (counted once everything a run changes is settled); <tg-app>
+   *  mirrors it as data-runs-ended, so a test can wait for the end of the run it started. */
+  runsEnded = 0;
   step = 0;
   totalSteps = 0;
   phase = '';
@@ -135,14 +138,20 @@ export class TrainerController implements ReactiveController {
 
   /** Starts a new run, or with `resume` continues `resumable` from its step. */
   async start(settings: Settings, resume = false, post?: PostData, rl?: RlOptions): Promise<void> {
-    if (this.busy) return;
-    if (settings.stage === 'sft' || settings.stage === 'reward' || settings.stage === 'rlhf') return this.startPost(settings, post, rl);
+    if (this.busy || (resume && !this.resumable)) return;
+    const stage = settings.stage;
+    if (stage === 'sft' || stage === 'reward' || stage === 'rlhf') await this.startPost(settings, post, rl);
+    else await this.startPretrain(settings, resume);
+    this.runsEnded++;
+    this.changed();
+  }
+
+  private async startPretrain(settings: Settings, resume: boolean): Promise<void> {
     this.runStage = 'pretrain';
     this.sftModel = '';
     this.rlModel = '';
     this.rewardReady = false;
     const from = resume ? this.resumable : null;
-    if (resume && !from) return;
     this.runState = 'running';
     this.lastEnd = '';
     this.series.clear();

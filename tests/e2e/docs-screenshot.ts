@@ -15,12 +15,13 @@ try {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })).newPage();
   await page.goto(server.resolvedUrls!.local[0] + LINK);
   await page.locator('[data-testid=start]:not([disabled])').waitFor({ timeout: 30_000 });
+  // The run's end, by the app's run counter (a button's state can read idle before the run starts).
   await page.locator('[data-testid=start]').click();
-  await page.locator('[data-testid=start]:not([disabled])').waitFor({ timeout: 30 * 60_000 });
+  await page.locator('tg-app[data-runs-ended="1"]').waitFor({ state: 'attached', timeout: 30 * 60_000 });
   await page.locator('[data-testid=generate]').click();
   await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return !t.sampling && t.sampleText.length > 0; }, undefined, { timeout: 5 * 60_000 });
   for (const b of await page.getByRole('button', { name: 'Dismiss message' }).all()) await b.click();
-  await page.waitForTimeout(500);
+  await page.locator('tg-messages li').first().waitFor({ state: 'detached' });
   const bottom = await page.locator('tg-sample-panel').evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
   await page.screenshot({ path: OUT, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(bottom + 16) } });
   console.log(`wrote ${OUT}`);

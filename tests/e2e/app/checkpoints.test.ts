@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { LARGER_MODEL, SMALL_MODEL, badHeaderFile, checkpointFile } from './checkpoint-file';
-import { lossSeries, messages, runStep, runText, screenshot, tinyRunLink, useBrowser, waitForApp, waitForIdle } from './harness';
+import { lossSeries, messages, runStep, runText, screenshot, tinyRunLink, useBrowser, runToEnd, runsEnded, waitForApp, waitForReady, waitForRunEnd } from './harness';
 
 const b = useBrowser();
 const DB = 'tabgpt-checkpoints';
@@ -41,7 +41,8 @@ function rawStore(page: Page): Promise<{ manifests: string[]; chunks: [string, n
 test('a run saved mid-way is listed after a reload, loads, and continues from its own step', async () => {
   const { page, pageErrors } = await b.open();
   await page.goto(b.baseUrl + tinyRunLink(30));
-  await waitForIdle(page, 30_000);
+  await waitForReady(page);
+  const before = await runsEnded(page);
   await page.locator('[data-testid=start]').click();
   await expect.poll(() => runStep(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
   await page.locator('tg-train-panel').getByRole('button', { name: 'Pause' }).click();
@@ -52,7 +53,7 @@ test('a run saved mid-way is listed after a reload, loads, and continues from it
   await page.locator('tg-train-panel').getByRole('button', { name: 'Save checkpoint' }).click();
   await expect.poll(() => names(page)).toContain(`Step ${stopped}`);
   await page.locator('tg-train-panel').getByRole('button', { name: 'Stop' }).click();
-  await waitForIdle(page);
+  expect(await waitForRunEnd(page, before)).toBe('stopped');
   expect(await runText(page)).toBe(`Step ${stopped} of 30 ${Math.round((100 * stopped) / 30)}% stopped`);
 
   // A fresh page without the link: default settings, until the checkpoint brings its own.
@@ -69,10 +70,8 @@ test('a run saved mid-way is listed after a reload, loads, and continues from it
   expect(await page.locator('tg-train-panel input[name=steps]').inputValue()).toBe('30');
   await screenshot(page, 'checkpoint-loaded');
 
-  await page.locator('[data-testid=continue]').click();
-  // Wait for the run's own end, not for an idle Start button (it can read idle before the run starts).
-  await expect.poll(() => runText(page), { timeout: 90_000 }).toBe('Step 30 of 30 100% finished');
-  await waitForIdle(page);
+  expect(await runToEnd(page, page.locator('[data-testid=continue]'))).toBe('done');
+  expect(await runText(page)).toBe('Step 30 of 30 100% finished');
   const { steps } = await lossSeries(page);
   expect(steps.length).toBeGreaterThan(0);
   expect(steps[0]).toBeGreaterThan(stopped);

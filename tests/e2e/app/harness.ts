@@ -66,9 +66,31 @@ export async function runText(page: Page): Promise<string> {
   return ((await page.locator('[data-testid=run-progress] .top').textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** Waits until no run is going (Start is enabled again). Compiling the kernels takes most of it. */
-export async function waitForIdle(page: Page, timeout = 90_000): Promise<void> {
+/** Waits until the app can start its first run (Start enabled once the GPU check is done).
+ *  Only for readiness before a run: to wait for a run, use runToEnd / waitForRunEnd. */
+export async function waitForReady(page: Page, timeout = 60_000): Promise<void> {
   await page.locator('[data-testid=start]:not([disabled])').waitFor({ timeout });
+}
+
+/** How many runs have ended in this page (<tg-app data-runs-ended>, set with the render that
+ *  shows a run's end). Read it before starting a run, then waitForRunEnd(page, thatCount). */
+export async function runsEnded(page: Page): Promise<number> {
+  return Number((await page.locator('tg-app').getAttribute('data-runs-ended')) ?? 0);
+}
+
+/** Waits for the end of the run started after `before` runs had ended; returns how it ended
+ *  ('done', 'stopped' or 'failed'). Keyed on the run count, never on a button's state. */
+export async function waitForRunEnd(page: Page, before: number, timeout = 180_000): Promise<string> {
+  await page.locator(`tg-app[data-runs-ended="${before + 1}"]`).waitFor({ state: 'attached', timeout });
+  return (await page.locator('tg-app').getAttribute('data-run-end')) ?? '';
+}
+
+/** Presses `start` (Start by default; any stage's start or continue button) and waits for the
+ *  end of the run it started. */
+export async function runToEnd(page: Page, start = page.locator('[data-testid=start]'), timeout = 180_000): Promise<string> {
+  const before = await runsEnded(page);
+  await start.click();
+  return waitForRunEnd(page, before, timeout);
 }
 
 /** The loss curves the chart was given: steps, training loss, validation loss (null between). */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preview } from 'vite';
 import { expect, test } from 'vitest';
-import { messages, runText, screenshot, tinyRunLink, useBrowser, waitForApp, waitForIdle } from './harness';
+import { messages, runText, screenshot, tinyRunLink, useBrowser, runToEnd, waitForApp, waitForReady } from './harness';
 
 const b = useBrowser();
 
@@ -35,9 +35,8 @@ test('after the first visit the app loads offline from the service worker, and t
   expect(await page.evaluate(() => fetch(`${location.origin}/outside-scope`).then(() => 'online', () => 'offline'))).toBe('offline');
   await screenshot(page, 'offline-reload');
 
-  await waitForIdle(page, 30_000);
-  await page.locator('[data-testid=start]').click();
-  await waitForIdle(page);
+  await waitForReady(page);
+  expect(await runToEnd(page)).toBe('done');
   expect(await runText(page)).toBe('Step 5 of 5 100% finished');
   expect(await messages(page, 'error')).toBe('');
   expect(pageErrors).toEqual([]);
@@ -62,7 +61,12 @@ test('a new version is offered with a prompt and applied only when the user asks
       await appendFile(join(root, 'dist', 'sw.js'), `\n// version ${version}\n`);
       await page.evaluate(async () => { await (await navigator.serviceWorker.ready).update(); });
       await page.locator('[data-testid=update-banner]').waitFor({ timeout: 30_000 });
-      await page.waitForTimeout(1000);
+      // Wait until the new version has finished its own transitions (installed and waiting, or
+      // activated on a first visit): after that nothing but the user's click can reload the page.
+      await page.waitForFunction(async () => {
+        const r = await navigator.serviceWorker.getRegistration();
+        return !!r && !r.installing && (r.waiting ? r.waiting.state === 'installed' : r.active?.state === 'activated');
+      }, undefined, { timeout: 30_000 });
       expect(await marked()).toBe(true);
       if (controlled) await screenshot(page, 'update-offered');
       await page.locator('[data-testid=update-banner] button').click();

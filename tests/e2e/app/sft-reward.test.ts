@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { lossSeries, messages, screenshot, useBrowser, waitForApp, waitForIdle } from './harness';
+import { lossSeries, messages, screenshot, useBrowser, runToEnd, waitForApp } from './harness';
 
 const b = useBrowser();
 
@@ -17,12 +17,10 @@ async function fill(page: Page, stage: string, values: Record<string, string>): 
   for (const [k, v] of Object.entries(values)) await page.locator(`input[name=${stage}-${k}]`).fill(v);
 }
 
-/** Waits for a post-training run to finish (its Start enabled again) and returns its progress text. */
-async function waitForPost(page: Page, stage: string): Promise<string> {
-  // The run's stage is set when it starts (the reward panel first reads the picks) and its end when it ends.
-  await page.waitForFunction((id) => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === id && t.runState === 'idle' && t.lastEnd !== ''; }, stage, { timeout: 120_000 });
+/** Runs a post-training stage from its Start button to the run's end; returns its progress text. */
+async function runPost(page: Page, stage: string): Promise<string> {
+  expect(await runToEnd(page, page.locator(`[data-testid=${stage}-start]`))).toBe('done');
   expect(await messages(page, 'error')).toBe('');
-  await page.locator(`[data-testid=${stage}-start]:not([disabled])`).waitFor();
   return ((await page.locator(`[data-testid=${stage}-progress] .top`).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
@@ -32,8 +30,7 @@ test('SFT, a picked preference, then reward training from a tiny pretrained mode
   await waitForApp(page);
   const sftTab = page.locator('tg-stage-rail [data-stage=sft]');
   expect(await sftTab.isDisabled()).toBe(true);
-  await page.locator('[data-testid=start]').click();
-  await waitForIdle(page);
+  expect(await runToEnd(page)).toBe('done');
 
   await expect.poll(() => sftTab.isEnabled()).toBe(true);
   expect(await page.locator('tg-stage-rail [data-stage=reward]').isDisabled()).toBe(true);
@@ -57,8 +54,7 @@ test('SFT, a picked preference, then reward training from a tiny pretrained mode
 
   await fill(page, 'sft', { steps: '4', batch: '2', lr: '0.003', evalEvery: '4', evalCount: '2' });
   const sftStarted = Date.now();
-  await page.locator('[data-testid=sft-start]').click();
-  expect(await waitForPost(page, 'sft')).toMatch(/^Step 4 of 4 100% finished/);
+  expect(await runPost(page, 'sft')).toMatch(/^Step 4 of 4 100% finished/);
   console.log(`[e2e] 4 SFT steps with exact match on 2 questions in ${Date.now() - sftStarted} ms`);
   const sft = await lossSeries(page);
   expect(sft.steps.at(-1)).toBe(4);
@@ -88,8 +84,7 @@ test('SFT, a picked preference, then reward training from a tiny pretrained mode
 
   await fill(page, 'reward', { steps: '4', batch: '2', lr: '0.003', evalEvery: '4', evalCount: '4' });
   const rewardStarted = Date.now();
-  await page.locator('[data-testid=reward-start]').click();
-  expect(await waitForPost(page, 'reward')).toMatch(/^Step 4 of 4 100% finished/);
+  expect(await runPost(page, 'reward')).toMatch(/^Step 4 of 4 100% finished/);
   console.log(`[e2e] 4 reward steps with 4 held-out pairs in ${Date.now() - rewardStarted} ms`);
   expect((await lossSeries(page)).steps.at(-1)).toBe(4);
   expect(await page.locator('[data-testid=pair-accuracy]').textContent()).toMatch(/^\d+\.\d%$/);

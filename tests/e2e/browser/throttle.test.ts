@@ -18,7 +18,7 @@ it('batches a fast stream into at most one send per interval and drops nothing',
   for (let k = 2; k < sends.length - 1; k++) expect(sends[k].at - sends[k - 1].at).toBeGreaterThanOrEqual(95);
 });
 
-it('sends nothing when nothing was pushed, and survives a failing receiver', async () => {
+it('sends nothing when nothing was pushed, and survives a failing receiver', () => {
   let calls = 0;
   const t = throttled<number>(() => { calls++; return Promise.reject(new Error('page closed')); }, 10);
   t.flush();
@@ -26,5 +26,9 @@ it('sends nothing when nothing was pushed, and survives a failing receiver', asy
   t.push(1);
   t.flush();
   expect(calls).toBe(1);
-  await new Promise((r) => setTimeout(r, 20));
+  // The rejection is caught where it is sent (no unhandled rejection fails the run), and the
+  // throttle keeps working for the next item.
+  t.push(2);
+  t.flush();
+  expect(calls).toBe(2);
 });
