@@ -28,6 +28,18 @@ export interface CheckpointManifest {
   chunkBytes: number;
   /** Hex SHA-256 of all the bytes, checked on every read. */
   sha256: string;
+  /** The model this one was trained from (absent for a run from scratch and for older records),
+   *  so the list can show the lineage pretrain → SFT → reward / RLHF. */
+  parent?: CheckpointParent;
+}
+
+/** What a checkpoint was trained from, in words a list can show. */
+export interface CheckpointParent {
+  /** The stored checkpoint's id when the run started from one. */
+  id?: string;
+  name: string;
+  stage: string;
+  step: number;
 }
 
 export interface ChunkRecord {

@@ -8,17 +8,18 @@
 // Every read is checked against the SHA-256 recorded at save time.
 //
 // It does not know what the bytes mean (the safetensors codec does) and never decides when to save.
-import { type CheckpointKind, type CheckpointManifest, CHUNK_BYTES, type StoreDb, chunkRange, openStoreDb } from './store-db';
+import { type CheckpointKind, type CheckpointManifest, type CheckpointParent, CHUNK_BYTES, type StoreDb, chunkRange, openStoreDb } from './store-db';
 import { StoreError, cancelled, isQuotaError, quotaError } from './store-errors';
 
-export type { CheckpointKind, CheckpointManifest } from './store-db';
+export type { CheckpointKind, CheckpointManifest, CheckpointParent } from './store-db';
 export { StoreError } from './store-errors';
 
 export interface StoreOptions {
   dbName?: string;
   /** Bytes per stored chunk; at most CHUNK_BYTES. Tests use small chunks to exercise splitting. */
   chunkBytes?: number;
-  /** How many autosaves to keep; older ones are deleted after each autosave. Manual saves stay. */
+  /** How many autosaves to keep per stage; after each autosave, older ones OF THAT STAGE are
+   *  deleted, so a stage's runs never evict another stage's autosaves. Manual saves stay. */
   keepAutosaves?: number;
 }
 
@@ -28,6 +29,7 @@ export interface SaveMeta {
   stage: string;
   kind: CheckpointKind;
   summary: string;
+  parent?: CheckpointParent;
 }
 
 export interface JobOptions {
@@ -53,6 +55,10 @@ function cleanName(name: string): string {
 }
 
 export class CheckpointStore {
+  /** The newest creation time this store handed out: times strictly increase, so "newest" is
+   *  well defined even for saves within one millisecond. */
+  private lastCreated = 0;
+
   private constructor(private readonly db: StoreDb, readonly chunkBytes: number, readonly keepAutosaves: number) {}
 
   /** Opens the store and removes the debris of any torn write. */
@@ -87,8 +93,9 @@ export class CheckpointStore {
     const total = bytes.byteLength;
     const chunkCount = Math.ceil(total / this.chunkBytes);
     const manifest: CheckpointManifest = {
-      id, name, created: Date.now(), step: meta.step, stage: meta.stage, kind: meta.kind, summary: meta.summary,
+      id, name, created: (this.lastCreated = Math.max(Date.now(), this.lastCreated + 1)), step: meta.step, stage: meta.stage, kind: meta.kind, summary: meta.summary,
       byteLength: total, chunkCount, chunkBytes: this.chunkBytes, sha256,
+      ...(meta.parent ? { parent: { ...meta.parent } } : {}),
     };
     await withLock({}, async () => {
       try {
@@ -108,7 +115,7 @@ export class CheckpointStore {
         throw e;
       }
     });
-    if (meta.kind === 'auto') await this.pruneAutosaves();
+    if (meta.kind === 'auto') await this.pruneAutosaves(meta.stage);
     return manifest;
   }
 
@@ -169,8 +176,9 @@ export class CheckpointStore {
     return n;
   }
 
-  private async pruneAutosaves(): Promise<void> {
-    const autos = (await this.list()).filter((m) => m.kind === 'auto');
+  /** Keeps the newest `keepAutosaves` autosaves of `stage` (list() is newest first). */
+  private async pruneAutosaves(stage: string): Promise<void> {
+    const autos = (await this.list()).filter((m) => m.kind === 'auto' && m.stage === stage);
     for (const old of autos.slice(this.keepAutosaves)) await this.delete(old.id);
   }
 }

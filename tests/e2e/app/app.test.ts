@@ -3,7 +3,7 @@
 // into the sample panel. Also the data stage and a phone-sized screen.
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { lossSeries, runText, screenshot, tinyRunLink, useBrowser, runToEnd, waitForApp } from './harness';
+import { lossSeries, runText, screenshot, tinyRunLink, useBrowser, runToEnd, waitForApp, WAIT } from './harness';
 
 const b = useBrowser();
 
@@ -28,7 +28,7 @@ test('a first visit trains a tiny model: the loss chart draws its curve and a sa
   await waitForApp(page);
   expect(await page.locator('[data-testid=adapter-description]').textContent()).toMatch(/swiftshader/i);
   await expect.poll(() => page.locator('[data-testid=adapter-fallback]').isVisible()).toBe(true);
-  await expect.poll(() => page.locator('[data-testid=start]').isEnabled(), { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => page.locator('[data-testid=start]').isEnabled(), { timeout: WAIT }).toBe(true);
   // How soon Start is usable is reported, not asserted: a timed assertion fails on a busy machine.
   const startReadyMs = Date.now() - opened;
   console.log(`[e2e] Start enabled ${startReadyMs} ms after navigation`);
@@ -72,7 +72,7 @@ test('the data stage previews the built-in corpus and counts pasted text', async
   const { page, pageErrors } = await b.open();
   await page.goto(b.baseUrl);
   await page.locator('tg-stage-rail [data-stage=data]').click();
-  await expect.poll(() => page.locator('[data-testid=data-preview]').textContent(), { timeout: 20_000 }).toMatch(/\w+/);
+  await expect.poll(() => page.locator('[data-testid=data-preview]').textContent(), { timeout: WAIT }).toMatch(/\w+/);
   const corpusChars = Number((await page.locator('[data-testid=char-count]').textContent())!.replace(/,/g, ''));
   expect(corpusChars).toBeGreaterThan(100_000);
   expect(await page.locator('select[name=tokenizer] option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['char', 'byte', 'bpe']);

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { LARGER_MODEL, SMALL_MODEL, badHeaderFile, checkpointFile } from './checkpoint-file';
-import { lossSeries, messages, runStep, runText, screenshot, tinyRunLink, useBrowser, runToEnd, runsEnded, waitForApp, waitForReady, waitForRunEnd } from './harness';
+import { lossSeries, messages, runStep, runText, screenshot, tinyRunLink, useBrowser, runToEnd, runsEnded, waitForApp, waitForReady, waitForRunEnd, WAIT } from './harness';
 
 const b = useBrowser();
 const DB = 'tabgpt-checkpoints';
@@ -44,7 +44,7 @@ test('a run saved mid-way is listed after a reload, loads, and continues from it
   await waitForReady(page);
   const before = await runsEnded(page);
   await page.locator('[data-testid=start]').click();
-  await expect.poll(() => runStep(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(5);
+  await expect.poll(() => runStep(page), { timeout: WAIT }).toBeGreaterThanOrEqual(5);
   await page.locator('tg-train-panel').getByRole('button', { name: 'Pause' }).click();
   await expect.poll(() => runText(page)).toMatch(/paused$/);
   const stopped = await runStep(page);
@@ -58,12 +58,12 @@ test('a run saved mid-way is listed after a reload, loads, and continues from it
 
   // A fresh page without the link: default settings, until the checkpoint brings its own.
   await page.goto(b.baseUrl);
-  await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(expect.arrayContaining([`Step ${stopped}`, `Autosave, step ${stopped}`]));
+  await expect.poll(() => names(page), { timeout: WAIT }).toEqual(expect.arrayContaining([`Step ${stopped}`, `Autosave, step ${stopped}`]));
   expect(await page.locator('tg-model-panel input[name=nLayer]').inputValue()).toBe('2');
   const item = page.locator('tg-checkpoints-panel li', { has: page.locator('.name', { hasText: new RegExp(`^Step ${stopped}$`) }) });
   expect(await item.locator('.meta').first().textContent()).toMatch(new RegExp(`pretrain · step ${stopped} · saved`));
   await item.getByRole('button', { name: 'Load' }).click();
-  await page.locator('[data-testid=continue]').waitFor({ timeout: 20_000 });
+  await page.locator('[data-testid=continue]').waitFor({ timeout: WAIT });
   expect(await page.locator('[data-testid=continue]').textContent()).toMatch(`Continue from step ${stopped}`);
   expect(await page.locator('tg-model-panel input[name=nLayer]').inputValue()).toBe('1');
   expect(await page.locator('tg-model-panel input[name=dModel]').inputValue()).toBe('32');
@@ -87,7 +87,7 @@ test('import, reload, export, rename and delete round-trip through IndexedDB', a
   await importFile(page, 'my-model.safetensors', original);
   await expect.poll(() => names(page)).toEqual(['my-model']);
   await page.reload();
-  await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(['my-model']);
+  await expect.poll(() => names(page), { timeout: WAIT }).toEqual(['my-model']);
   expect((await exportBytes(page, 'my-model')).equals(original)).toBe(true);
   await screenshot(page, 'checkpoints');
 
@@ -97,13 +97,13 @@ test('import, reload, export, rename and delete round-trip through IndexedDB', a
   await page.keyboard.press('Enter');
   await expect.poll(() => names(page)).toEqual(['renamed model']);
   await page.reload();
-  await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(['renamed model']);
+  await expect.poll(() => names(page), { timeout: WAIT }).toEqual(['renamed model']);
 
   await item.getByRole('button', { name: 'Delete' }).click();
   await page.locator('tg-checkpoints-panel').getByRole('group', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete' }).click();
   await page.locator('[data-testid=no-checkpoints]').waitFor();
   await page.reload();
-  await page.locator('[data-testid=no-checkpoints]').waitFor({ timeout: 20_000 });
+  await page.locator('[data-testid=no-checkpoints]').waitFor({ timeout: WAIT });
   expect(await rawStore(page)).toEqual({ manifests: [], chunks: [] });
   expect(pageErrors).toEqual([]);
 });
@@ -153,7 +153,7 @@ test('a torn write is never listed and its chunks are collected on the next open
   expect((await rawStore(page)).chunks.filter(([id]) => id === 'torn-write')).toHaveLength(2);
   await page.reload();
   await waitForApp(page);
-  await expect.poll(() => names(page), { timeout: 20_000 }).toEqual(['good']);
+  await expect.poll(() => names(page), { timeout: WAIT }).toEqual(['good']);
   await expect.poll(async () => (await rawStore(page)).chunks.filter(([id]) => id === 'torn-write').length).toBe(0);
   expect(pageErrors).toEqual([]);
 });
@@ -171,7 +171,7 @@ test('a save over the storage quota fails clearly and keeps the earlier checkpoi
   await expect.poll(() => names(page)).toEqual(['first']);
 
   await importFile(page, 'too-big.safetensors', checkpointFile(LARGER_MODEL, 12));
-  await expect.poll(() => page.locator('[data-testid=import-error]').textContent(), { timeout: 20_000 }).toMatch(/Not enough browser storage.*earlier checkpoints are untouched/);
+  await expect.poll(() => page.locator('[data-testid=import-error]').textContent(), { timeout: WAIT }).toMatch(/Not enough browser storage.*earlier checkpoints are untouched/);
   await screenshot(page, 'checkpoints-quota-error');
   expect(await names(page)).toEqual(['first']);
   const raw = await rawStore(page);

@@ -8,6 +8,11 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 
 export const SCREENSHOTS = 'test-results/e2e';
 
+/** Upper bound of any one wait for the app (an action, an element, a state). Waits end on the
+ *  event they wait for, so a generous bound costs nothing when things go well and keeps a busy
+ *  machine (CI under load, `npm run test:stress`) from failing a correct test. */
+export const WAIT = 120_000;
+
 export interface Session { context: BrowserContext; page: Page; pageErrors: string[] }
 
 export function useBrowser(): { browser(): Browser; open(options?: BrowserContextOptions): Promise<Session>; baseUrl: string } {
@@ -27,6 +32,7 @@ export function useBrowser(): { browser(): Browser; open(options?: BrowserContex
     async open(options = {}) {
       const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, ...options });
       contexts.push(context);
+      context.setDefaultTimeout(WAIT);
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -37,7 +43,7 @@ export function useBrowser(): { browser(): Browser; open(options?: BrowserContex
 
 /** Waits until the app has asked for a GPU and shows the answer (adapter or error). */
 export async function waitForApp(page: Page): Promise<void> {
-  await page.locator('[data-testid=adapter-description], [data-testid=gpu-error]').first().waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid=adapter-description], [data-testid=gpu-error]').first().waitFor({ timeout: WAIT });
 }
 
 /** Text of all visible messages of one kind ('error' or 'notice'). */
@@ -68,7 +74,7 @@ export async function runText(page: Page): Promise<string> {
 
 /** Waits until the app can start its first run (Start enabled once the GPU check is done).
  *  Only for readiness before a run: to wait for a run, use runToEnd / waitForRunEnd. */
-export async function waitForReady(page: Page, timeout = 60_000): Promise<void> {
+export async function waitForReady(page: Page, timeout = WAIT): Promise<void> {
   await page.locator('[data-testid=start]:not([disabled])').waitFor({ timeout });
 }
 
@@ -80,14 +86,14 @@ export async function runsEnded(page: Page): Promise<number> {
 
 /** Waits for the end of the run started after `before` runs had ended; returns how it ended
  *  ('done', 'stopped' or 'failed'). Keyed on the run count, never on a button's state. */
-export async function waitForRunEnd(page: Page, before: number, timeout = 180_000): Promise<string> {
+export async function waitForRunEnd(page: Page, before: number, timeout = 3 * WAIT): Promise<string> {
   await page.locator(`tg-app[data-runs-ended="${before + 1}"]`).waitFor({ state: 'attached', timeout });
   return (await page.locator('tg-app').getAttribute('data-run-end')) ?? '';
 }
 
 /** Presses `start` (Start by default; any stage's start or continue button) and waits for the
  *  end of the run it started. */
-export async function runToEnd(page: Page, start = page.locator('[data-testid=start]'), timeout = 180_000): Promise<string> {
+export async function runToEnd(page: Page, start = page.locator('[data-testid=start]'), timeout = 3 * WAIT): Promise<string> {
   const before = await runsEnded(page);
   await start.click();
   return waitForRunEnd(page, before, timeout);

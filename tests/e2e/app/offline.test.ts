@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preview } from 'vite';
 import { expect, test } from 'vitest';
-import { messages, runText, screenshot, tinyRunLink, useBrowser, runToEnd, waitForApp, waitForReady } from './harness';
+import { messages, runText, screenshot, tinyRunLink, useBrowser, runToEnd, waitForApp, waitForReady, WAIT } from './harness';
 
 const b = useBrowser();
 
@@ -60,17 +60,17 @@ test('a new version is offered with a prompt and applied only when the user asks
       await page.evaluate(() => { (window as unknown as { marked: boolean }).marked = true; });
       await appendFile(join(root, 'dist', 'sw.js'), `\n// version ${version}\n`);
       await page.evaluate(async () => { await (await navigator.serviceWorker.ready).update(); });
-      await page.locator('[data-testid=update-banner]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid=update-banner]').waitFor({ timeout: WAIT });
       // Wait until the new version has finished its own transitions (installed and waiting, or
       // activated on a first visit): after that nothing but the user's click can reload the page.
       await page.waitForFunction(async () => {
         const r = await navigator.serviceWorker.getRegistration();
         return !!r && !r.installing && (r.waiting ? r.waiting.state === 'installed' : r.active?.state === 'activated');
-      }, undefined, { timeout: 30_000 });
+      }, undefined, { timeout: WAIT });
       expect(await marked()).toBe(true);
       if (controlled) await screenshot(page, 'update-offered');
       await page.locator('[data-testid=update-banner] button').click();
-      await page.waitForFunction(() => !(window as unknown as { marked?: boolean }).marked, undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => !(window as unknown as { marked?: boolean }).marked, undefined, { timeout: WAIT });
       await waitForApp(page);
       expect(await page.locator('[data-testid=update-banner]').count()).toBe(0);
     }

@@ -3,14 +3,14 @@
 // numbers and fill the rollout table; the compare view answers one prompt with all three models;
 // then a reward model trained for two steps rewards one PPO step.
 import { expect, test } from 'vitest';
-import { messages, screenshot, useBrowser, runToEnd, waitForApp } from './harness';
+import { messages, screenshot, useBrowser, runToEnd, waitForApp, WAIT } from './harness';
 
 const b = useBrowser();
 
 /** A byte-level model small enough for a software adapter, with room for a task prompt and a short reply. */
 const LINK = '#nLayer=1&dModel=32&nHead=2&contextLength=96&batch=2&steps=2&warmup=1&lr=0.003&evalEvery=2&maxTokens=8';
 
-test('GRPO with the task grader after a tiny pretrain and SFT, the compare view, then PPO on a reward model', { timeout: 300_000 }, async () => {
+test('GRPO with the task grader after a tiny pretrain and SFT, the compare view, then PPO on a reward model', async () => {
   const { page, pageErrors } = await b.open();
   await page.goto(b.baseUrl + LINK);
   await waitForApp(page);
@@ -55,7 +55,7 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   await page.locator('textarea[name=compare-prompt]').fill('What is 2 + 3?');
   await page.locator('[data-testid=compare]').click();
   for (const k of ['base', 'sft', 'rlhf']) {
-    await page.locator(`[data-testid=compare-${k}]`).waitFor({ timeout: 30_000 });
+    await page.locator(`[data-testid=compare-${k}]`).waitFor({ timeout: WAIT });
     expect(await page.locator(`[data-testid=compare-${k}]`).textContent()).not.toMatch(/no such model/);
   }
   expect(await messages(page, 'error')).toBe('');

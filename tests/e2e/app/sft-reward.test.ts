@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { lossSeries, messages, screenshot, useBrowser, runToEnd, waitForApp } from './harness';
+import { lossSeries, messages, screenshot, useBrowser, runToEnd, waitForApp, WAIT } from './harness';
 
 const b = useBrowser();
 
@@ -24,7 +24,7 @@ async function runPost(page: Page, stage: string): Promise<string> {
   return ((await page.locator(`[data-testid=${stage}-progress] .top`).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-test('SFT, a picked preference, then reward training from a tiny pretrained model', { timeout: 300_000 }, async () => {
+test('SFT, a picked preference, then reward training from a tiny pretrained model', async () => {
   const { page, pageErrors } = await b.open();
   await page.goto(b.baseUrl + LINK);
   await waitForApp(page);
@@ -38,7 +38,7 @@ test('SFT, a picked preference, then reward training from a tiny pretrained mode
   expect(await page.locator('[data-testid=sft-base]').textContent()).toMatch(/pretrained model \(step 4\)/);
   // The preview marks the assistant's reply (and its <|end|>) as trained, and nothing else.
   const preview = page.locator('tg-post-panel[stage=sft] [data-testid=sft-preview]');
-  await expect.poll(() => preview.locator('.tok[data-loss=true]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => preview.locator('.tok[data-loss=true]').count(), { timeout: WAIT }).toBeGreaterThan(0);
   expect(await preview.locator('.tok[data-loss=false]').count()).toBeGreaterThan(0);
   expect(await preview.locator('.tok.special').first().textContent()).toBe('<|user|>');
 
@@ -71,7 +71,7 @@ test('SFT, a picked preference, then reward training from a tiny pretrained mode
   let a = '', bText = '';
   for (let i = 0; i < 3 && a === bText; i++) {
     await page.locator('[data-testid=pref-sample]').click();
-    await page.locator('[data-testid=pref-a]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=pref-a]').waitFor({ timeout: WAIT });
     a = (await page.locator('[data-testid=pref-a]').textContent()) ?? '';
     bText = (await page.locator('[data-testid=pref-b]').textContent()) ?? '';
   }
@@ -93,7 +93,7 @@ test('SFT, a picked preference, then reward training from a tiny pretrained mode
   await page.locator('textarea[name=score-prompt]').fill('What is 2 + 3?');
   await page.locator('textarea[name=score-answer]').fill('5');
   await page.locator('[data-testid=score]').click();
-  await expect.poll(() => page.locator('[data-testid=reward-score]').textContent(), { timeout: 30_000 }).toMatch(/^-?\d+\.\d{3}$/);
+  await expect.poll(() => page.locator('[data-testid=reward-score]').textContent(), { timeout: WAIT }).toMatch(/^-?\d+\.\d{3}$/);
   await screenshot(page, 'reward');
   expect(pageErrors).toEqual([]);
 });

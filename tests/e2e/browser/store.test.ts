@@ -3,6 +3,7 @@
 // in store-quota.test.ts, which needs a browser of its own).
 // Small chunks stand in for the 64 MiB ones so multi-chunk paths run in milliseconds.
 import { describe, expect, it } from 'vitest';
+import type { SaveMeta } from '../../../src/checkpoint/store';
 import { bytesOf, meta, openStore, rawChunks, rawPut } from './store-helpers';
 
 describe('CheckpointStore', () => {
@@ -38,11 +39,23 @@ describe('CheckpointStore', () => {
   it('keeps the last K autosaves and every manual save', async () => {
     const { store } = await openStore({ keepAutosaves: 2 });
     await store.save(bytesOf(10, 1), meta('manual 1'));
-    for (let i = 1; i <= 4; i++) {
-      await store.save(bytesOf(10, i), meta(`auto ${i}`, 'auto', i));
-      await new Promise((r) => setTimeout(r, 2)); // distinct creation times
-    }
+    // Saves within one millisecond still get distinct, increasing creation times.
+    for (let i = 1; i <= 4; i++) await store.save(bytesOf(10, i), meta(`auto ${i}`, 'auto', i));
     expect((await store.list()).map((m) => m.name)).toEqual(['auto 4', 'auto 3', 'manual 1']);
+  });
+
+  it('keeps autosaves per stage: runs of one stage never evict another stage\'s autosaves', async () => {
+    const { store } = await openStore({ keepAutosaves: 2 });
+    const at = (stage: string, name: string, step: number, parent?: SaveMeta['parent']): SaveMeta => ({ ...meta(name, 'auto', step), stage, parent });
+    const base = await store.save(bytesOf(10, 1), at('pretrain', 'base', 10));
+    const sft = await store.save(bytesOf(10, 2), at('sft', 'sft', 4, { id: base.id, name: 'base', stage: 'pretrain', step: 10 }));
+    await store.save(bytesOf(10, 3), at('reward', 'rm', 4, { id: sft.id, name: 'sft', stage: 'sft', step: 4 }));
+    await store.save(bytesOf(10, 4), at('rlhf', 'rl', 2, { id: sft.id, name: 'sft', stage: 'sft', step: 4 }));
+    for (let i = 1; i <= 6; i++) await store.save(bytesOf(10, 10 + i), at('pretrain', `pretrain ${i}`, i));
+    const list = await store.list();
+    expect(list.map((m) => `${m.stage}:${m.name}`)).toEqual(['pretrain:pretrain 6', 'pretrain:pretrain 5', 'rlhf:rl', 'reward:rm', 'sft:sft']);
+    expect(list.find((m) => m.stage === 'rlhf')!.parent).toEqual({ id: sft.id, name: 'sft', stage: 'sft', step: 4 });
+    expect(list.find((m) => m.name === 'pretrain 6')!.parent).toBeUndefined();
   });
 
   it('rename keeps the bytes, turns an autosave into a kept save, and rejects bad names', async () => {
