@@ -37,9 +37,9 @@ export function checkCheckpointBytes(path: string, bytes: Uint8Array, use: Check
   }
   const written = decoded.metadata['tabgpt.stage'];
   if (written !== undefined && !accepts.includes(written)) {
-    const kind = KIND[written] ?? `a checkpoint of stage "${written}"`;
+    const kind = Object.hasOwn(KIND, written) ? `${KIND[written]} (stage "${written}")` : `a checkpoint of stage "${written}"`;
     const hint = written === 'reward' && stage !== 'reward' ? ' A reward model goes to --stage rl --reward, or to --stage reward to train it further.' : '';
-    throw new Error(`${option} ${path} is ${kind} (stage "${written}"), but --stage ${stage} ${option} takes ${accepts.length > 1 ? 'a' : 'only a'} ${orList(accepts)} checkpoint.${hint}`);
+    throw new Error(`${option} ${path} is ${kind}, but --stage ${stage} ${option} takes ${accepts.length > 1 ? 'a' : 'only a'} ${orList(accepts)} checkpoint.${hint}`);
   }
   const bad = findNonFinite(decoded.tensors);
   if (bad) {
