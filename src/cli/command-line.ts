@@ -21,6 +21,7 @@ export function usage(): string {
 export function parseCommandLine(argv: readonly string[]): { stage: CliStage; args: ParsedArgs } | undefined {
   const peek = peekStage(argv, 'pretrain');
   if (peek.help) return undefined;
+  if (peek.stage.startsWith('-')) throw new Error(`--stage needs a value: ${STAGE_NAMES.join(', ')}.`);
   const stage = STAGES.find((s) => s.name === peek.stage);
   if (!stage) throw new Error(`Unknown stage "${peek.stage}". Stages: ${STAGE_NAMES.join(', ')}.`);
   const owners = (name: string) => STAGES.filter((s) => s !== stage && Object.hasOwn(s.options, name)).map((s) => s.name);

@@ -26,6 +26,8 @@ describe('stage selection', () => {
 
   it('refuses an unknown stage, naming the known ones', () => {
     expect(() => parse(['--stage=nope'])).toThrow('Unknown stage "nope". Stages: pretrain, sft, reward, rl.');
+    expect(() => parse(['--stage', '--steps', '2'])).toThrow('--stage needs a value: pretrain, sft, reward, rl.');
+    expect(() => parse(['--stage'])).toThrow('--stage needs a value.');
   });
 
   it('--help and -h need nothing else to be valid', () => {
