@@ -6,29 +6,30 @@ import { readFileSync } from 'node:fs';
 import type { ArgSpec } from './args';
 import type { CliStage } from './stage';
 import type { Gpu } from '../gpu/gpu';
-import { writeFileAtomic } from './files';
-import { presetConfig, LLAMA_STYLE } from '../model/config';
+import { writeFileAtomic } from './write-file';
+import { presetConfig, LLAMA_STYLE, PRESETS } from '../model/config';
+import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
 import { countParams } from '../model/params';
 import { PretrainRun, type Progress } from '../train/pretrain';
 import { generateCorpus } from '../data/corpus';
 import { CharTokenizer, ByteTokenizer, type Tokenizer } from '../tokenizer';
 
 const SPEC = {
-  preset: { kind: 'string', help: 'model preset: tiny | small | gpt2 (default tiny)' },
+  preset: { kind: 'string', choices: Object.keys(PRESETS), help: 'model preset (default tiny)' },
   llama: { kind: 'flag', help: 'Llama style: RMSNorm, RoPE, SwiGLU, no biases' },
-  data: { kind: 'string', help: 'a UTF-8 text file (default: the built-in corpus)' },
-  tokenizer: { kind: 'string', help: 'char | byte (default char, built from the data)' },
-  steps: { kind: 'number', help: 'total optimizer steps (default 300)' },
-  batch: { kind: 'number', help: 'sequences per micro-batch (default 8)' },
-  seq: { kind: 'number', help: 'sequence length (default: the context length)' },
-  accum: { kind: 'number', help: 'gradient accumulation steps (default 1)' },
-  lr: { kind: 'number', help: 'peak learning rate (default 3e-3)' },
-  'eval-every': { kind: 'number', help: 'evaluate every N steps (default 100)' },
-  seed: { kind: 'number', help: 'random seed (default 1337)' },
-  out: { kind: 'string', help: 'write a checkpoint here at the end' },
-  from: { kind: 'string', help: 'continue from this checkpoint' },
+  data: { kind: 'string', path: 'input', help: 'a UTF-8 text file (default: the built-in corpus)' },
+  tokenizer: { kind: 'string', choices: ['char', 'byte'], help: 'tokenizer (default char, built from the data)' },
+  steps: { kind: 'number', integer: true, min: 1, max: 1e7, help: 'total optimizer steps (default 300)' },
+  batch: { kind: 'number', integer: true, min: 1, max: 4096, help: 'sequences per micro-batch (default 8)' },
+  seq: { kind: 'number', integer: true, min: 1, max: 65536, help: 'sequence length (default: the context length)' },
+  accum: { kind: 'number', integer: true, min: 1, max: 1024, help: 'gradient accumulation steps (default 1)' },
+  lr: { kind: 'number', min: 0, max: 10, help: 'peak learning rate (default 3e-3)' },
+  'eval-every': { kind: 'number', integer: true, min: 0, max: 1e7, help: 'evaluate every N steps (default 100)' },
+  seed: { kind: 'number', integer: true, min: 0, max: 2 ** 32 - 1, help: 'random seed (default 1337)' },
+  out: { kind: 'string', path: 'output', help: 'write a checkpoint here at the end' },
+  from: { kind: 'string', path: { checkpoint: LANGUAGE_MODEL_STAGES }, help: 'continue from this checkpoint' },
   prompt: { kind: 'string', help: 'prompt for the final sample' },
-  'sample-tokens': { kind: 'number', help: 'length of the final sample (default 200)' },
+  'sample-tokens': { kind: 'number', integer: true, min: 1, max: 4096, help: 'length of the final sample in tokens (default 200)' },
 } satisfies ArgSpec;
 
 function bar(p: Progress): string {
@@ -70,7 +71,7 @@ async function runPretrain(args: Args, gpu: Gpu): Promise<void> {
   console.log(`\nfinal: step ${pretrain.step}, validation loss ${pretrain.lastValLoss?.toFixed(4)}${pretrain.skipped ? `, ${pretrain.skipped} steps skipped (non-finite gradients)` : ''}`);
   if (args.out) {
     const bytes = await pretrain.checkpoint();
-    writeFileAtomic(args.out, bytes);
+    await writeFileAtomic(args.out, bytes);
     console.log(`checkpoint: ${args.out} (${(bytes.length / 1e6).toFixed(1)} MB)`);
   }
   const prompt = args.prompt ?? (args.data ? text.slice(0, 16) : 'Once there was');

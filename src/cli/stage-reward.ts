@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { ArgSpec } from './args';
 import type { CliStage } from './stage';
 import type { Gpu } from '../gpu/gpu';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic } from './write-file';
+import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
 import { readJsonl } from './stage-sft';
 import { RewardRun, type RewardProgress } from '../train/reward';
 import type { RewardMetrics } from '../train/reward-metrics';
@@ -14,21 +15,21 @@ import { parsePairsJsonl } from '../data/chat/jsonl';
 import { preferencePairs, taskFamilies, TASK_NAMES } from '../tasks';
 
 const SPEC = {
-  from: { kind: 'string', help: 'the SFT (or reward, to resume) checkpoint to start from (required)' },
-  data: { kind: 'string', help: 'JSONL of {"prompt", "chosen", "rejected"} (strings or messages) (default: built-in pairs)' },
-  task: { kind: 'string', help: `built-in pairs without --data: ${TASK_NAMES.join(' | ')} (default all)` },
-  pairs: { kind: 'number', help: 'built-in training pairs (default 4000)' },
-  'heldout-pairs': { kind: 'number', help: 'built-in held-out pairs (default 200)' },
+  from: { kind: 'string', path: { checkpoint: [...LANGUAGE_MODEL_STAGES, 'reward'] }, help: 'the SFT (or reward, to resume) checkpoint to start from (required)' },
+  data: { kind: 'string', path: 'input', help: 'JSONL of {"prompt", "chosen", "rejected"} (strings or messages) (default: built-in pairs)' },
+  task: { kind: 'string', choices: TASK_NAMES, help: 'built-in pairs without --data (default all)' },
+  pairs: { kind: 'number', integer: true, min: 1, max: 1e6, help: 'built-in training pairs (default 4000)' },
+  'heldout-pairs': { kind: 'number', integer: true, min: 1, max: 1e5, help: 'built-in held-out pairs (default 200)' },
   'skip-bad-lines': { kind: 'flag', help: 'train on the good lines of a JSONL file that has bad ones' },
   fresh: { kind: 'flag', help: 'start a new head even from a reward checkpoint' },
-  steps: { kind: 'number', help: 'total optimizer steps (default 200)' },
-  batch: { kind: 'number', help: 'pairs per micro-batch (default 8)' },
-  seq: { kind: 'number', help: 'row length in tokens (default: the context length)' },
-  accum: { kind: 'number', help: 'gradient accumulation steps (default 1)' },
-  lr: { kind: 'number', help: 'peak learning rate (default 1e-3)' },
-  'eval-every': { kind: 'number', help: 'held-out metrics every N steps (default 50)' },
-  seed: { kind: 'number', help: 'random seed (default 1337)' },
-  out: { kind: 'string', help: 'write a checkpoint (stage reward) here at the end' },
+  steps: { kind: 'number', integer: true, min: 1, max: 1e7, help: 'total optimizer steps (default 200)' },
+  batch: { kind: 'number', integer: true, min: 1, max: 4096, help: 'pairs per micro-batch (default 8)' },
+  seq: { kind: 'number', integer: true, min: 1, max: 65536, help: 'row length in tokens (default: the context length)' },
+  accum: { kind: 'number', integer: true, min: 1, max: 1024, help: 'gradient accumulation steps (default 1)' },
+  lr: { kind: 'number', min: 0, max: 10, help: 'peak learning rate (default 1e-3)' },
+  'eval-every': { kind: 'number', integer: true, min: 0, max: 1e7, help: 'held-out metrics every N steps (default 50)' },
+  seed: { kind: 'number', integer: true, min: 0, max: 2 ** 32 - 1, help: 'random seed (default 1337)' },
+  out: { kind: 'string', path: 'output', help: 'write a checkpoint (stage reward) here at the end' },
 } satisfies ArgSpec;
 
 type Args = { [K in keyof typeof SPEC]?: (typeof SPEC)[K]['kind'] extends 'number' ? number : (typeof SPEC)[K]['kind'] extends 'flag' ? boolean : string };
@@ -64,7 +65,7 @@ async function runReward(args: Args, gpu: Gpu): Promise<void> {
   show('after', await run.evaluate());
   if (args.out) {
     const bytes = await run.checkpoint();
-    writeFileAtomic(args.out, bytes);
+    await writeFileAtomic(args.out, bytes);
     console.log(`checkpoint: ${args.out} (${(bytes.length / 1e6).toFixed(1)} MB, stage reward)`);
   }
   run.destroy();

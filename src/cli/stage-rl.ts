@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import type { ArgSpec } from './args';
 import type { CliStage } from './stage';
 import type { Gpu } from '../gpu/gpu';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic } from './write-file';
+import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
 import { readJsonl } from './stage-sft';
 import { parsePairsJsonl } from '../data/chat/jsonl';
 import { TASK_NAMES } from '../tasks';
@@ -18,33 +19,33 @@ import { builtinTask } from '../train/rl/tasks';
 import type { RlMethod } from '../train/rl/settings';
 
 const SPEC = {
-  from: { kind: 'string', help: 'the SFT checkpoint to start from (required)' },
-  method: { kind: 'string', help: 'ppo | grpo | dpo (default grpo)' },
-  task: { kind: 'string', help: `built-in task for prompts, grading and pairs: ${TASK_NAMES.join(' | ')} (default all)` },
-  reward: { kind: 'string', help: 'a reward-model checkpoint (stage reward) instead of the task grader' },
-  pairs: { kind: 'string', help: 'DPO: JSONL of {"prompt", "chosen", "rejected"} (default: the task\'s pairs)' },
+  from: { kind: 'string', path: { checkpoint: LANGUAGE_MODEL_STAGES }, help: 'the SFT checkpoint to start from (required)' },
+  method: { kind: 'string', choices: ['ppo', 'grpo', 'dpo'], help: 'RL method (default grpo)' },
+  task: { kind: 'string', choices: TASK_NAMES, help: 'built-in task for prompts, grading and pairs (default all)' },
+  reward: { kind: 'string', path: { checkpoint: ['reward'] }, help: 'a reward-model checkpoint (stage reward) instead of the task grader' },
+  pairs: { kind: 'string', path: 'input', help: 'DPO: JSONL of {"prompt", "chosen", "rejected"} (default: the task\'s pairs)' },
   'skip-bad-lines': { kind: 'flag', help: 'use the good lines of a pairs file that has bad ones' },
-  steps: { kind: 'number', help: 'rollout + update steps (DPO: optimizer steps) (default 50)' },
-  prompts: { kind: 'number', help: 'prompts per rollout (default 16)' },
-  group: { kind: 'number', help: 'GRPO samples per prompt (default 4)' },
-  'max-new': { kind: 'number', help: 'longest sampled response in tokens (default 8)' },
-  epochs: { kind: 'number', help: 'passes over each rollout (default 2)' },
-  minibatch: { kind: 'number', help: 'sequences per optimizer step (default 16)' },
-  lr: { kind: 'number', help: 'learning rate (default 1e-4)' },
-  clip: { kind: 'number', help: 'policy ratio clip ε (default 0.2)' },
-  kl: { kind: 'number', help: 'KL coefficient β to the reference (default 0.05; 0 = no reference)' },
-  'kl-target': { kind: 'number', help: 'PPO: adapt β toward this KL per response (default 0 = fixed)' },
-  gamma: { kind: 'number', help: 'PPO discount γ (default 1)' },
-  lambda: { kind: 'number', help: 'PPO GAE λ (default 0.95)' },
-  'vf-coef': { kind: 'number', help: 'PPO value-loss weight (default 0.1)' },
-  'dpo-beta': { kind: 'number', help: 'DPO β (default 0.1)' },
-  'pairs-per-step': { kind: 'number', help: 'DPO pairs per optimizer step (default 16)' },
-  temperature: { kind: 'number', help: 'rollout sampling temperature (default 1)' },
-  'eval-every': { kind: 'number', help: 'held-out accuracy every N steps (default 10; 0 = start and end only)' },
-  'eval-prompts': { kind: 'number', help: 'held-out prompts per evaluation (default 64)' },
-  'memory-budget': { kind: 'number', help: 'refuse setups planned above this many MiB of GPU memory' },
-  seed: { kind: 'number', help: 'random seed (default 1)' },
-  out: { kind: 'string', help: 'write the policy (stage rl) here at the end' },
+  steps: { kind: 'number', integer: true, min: 1, max: 1e7, help: 'rollout + update steps (DPO: optimizer steps) (default 50)' },
+  prompts: { kind: 'number', integer: true, min: 1, max: 4096, help: 'prompts per rollout (default 16)' },
+  group: { kind: 'number', integer: true, min: 2, max: 256, help: 'GRPO samples per prompt (default 4)' },
+  'max-new': { kind: 'number', integer: true, min: 1, max: 4096, help: 'longest sampled response in tokens (default 8)' },
+  epochs: { kind: 'number', integer: true, min: 1, max: 100, help: 'passes over each rollout (default 2)' },
+  minibatch: { kind: 'number', integer: true, min: 1, max: 4096, help: 'sequences per optimizer step (default 16)' },
+  lr: { kind: 'number', min: 0, max: 1, help: 'learning rate (default 1e-4)' },
+  clip: { kind: 'number', min: 0.001, max: 10, help: 'policy ratio clip ε (default 0.2)' },
+  kl: { kind: 'number', min: 0, max: 100, help: 'KL coefficient β to the reference (default 0.05; 0 = no reference)' },
+  'kl-target': { kind: 'number', min: 0, max: 1e6, help: 'PPO: adapt β toward this KL per response (default 0 = fixed)' },
+  gamma: { kind: 'number', min: 0, max: 1, help: 'PPO discount γ (default 1)' },
+  lambda: { kind: 'number', min: 0, max: 1, help: 'PPO GAE λ (default 0.95)' },
+  'vf-coef': { kind: 'number', min: 0, max: 100, help: 'PPO value-loss weight (default 0.1)' },
+  'dpo-beta': { kind: 'number', min: 1e-4, max: 100, help: 'DPO β (default 0.1)' },
+  'pairs-per-step': { kind: 'number', integer: true, min: 1, max: 4096, help: 'DPO pairs per optimizer step (default 16)' },
+  temperature: { kind: 'number', min: 0.01, max: 10, help: 'rollout sampling temperature (default 1)' },
+  'eval-every': { kind: 'number', integer: true, min: 0, max: 1e7, help: 'held-out accuracy every N steps (default 10; 0 = start and end only)' },
+  'eval-prompts': { kind: 'number', integer: true, min: 1, max: 1e5, help: 'held-out prompts per evaluation (default 64)' },
+  'memory-budget': { kind: 'number', min: 1, max: 2 ** 30, help: 'refuse setups planned above this many MiB of GPU memory' },
+  seed: { kind: 'number', integer: true, min: 0, max: 2 ** 32 - 1, help: 'random seed (default 1)' },
+  out: { kind: 'string', path: 'output', help: 'write the policy (stage rl) here at the end' },
 } satisfies ArgSpec;
 
 type Args = { [K in keyof typeof SPEC]?: (typeof SPEC)[K]['kind'] extends 'number' ? number : (typeof SPEC)[K]['kind'] extends 'flag' ? boolean : string };
@@ -96,7 +97,7 @@ async function runRl(args: Args, gpu: Gpu): Promise<void> {
   await showAccuracy(run, 'after');
   if (args.out) {
     const bytes = await run.checkpoint();
-    writeFileAtomic(args.out, bytes);
+    await writeFileAtomic(args.out, bytes);
     console.log(`checkpoint: ${args.out} (${(bytes.length / 1e6).toFixed(1)} MB, stage rl)`);
   }
   run.destroy();

@@ -6,30 +6,31 @@ import { readFileSync } from 'node:fs';
 import type { ArgSpec } from './args';
 import type { CliStage } from './stage';
 import type { Gpu } from '../gpu/gpu';
-import { writeFileAtomic } from './files';
+import { writeFileAtomic } from './write-file';
+import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
 import { SftRun, type SftProgress } from '../train/sft';
 import type { ExactMatchResult } from '../train/sft-eval';
 import { describeProblems, parseSftJsonl } from '../data/chat/jsonl';
 import { evalItems, sftExamples, taskFamilies, TASK_NAMES } from '../tasks';
 
 const SPEC = {
-  from: { kind: 'string', help: 'the pretrained (or SFT, to resume) checkpoint to start from (required)' },
-  data: { kind: 'string', help: 'JSONL of {"messages": [...]} or {"prompt", "completion"} (default: built-in tasks)' },
-  task: { kind: 'string', help: `built-in training task without --data: ${TASK_NAMES.join(' | ')} (default all)` },
-  examples: { kind: 'number', help: 'built-in training examples (default 5000)' },
-  'eval-task': { kind: 'string', help: 'built-in task for held-out exact match, or none (default: --task, or all)' },
-  'eval-count': { kind: 'number', help: 'held-out questions for exact match (default 60)' },
+  from: { kind: 'string', path: { checkpoint: LANGUAGE_MODEL_STAGES }, help: 'the pretrained (or SFT, to resume) checkpoint to start from (required)' },
+  data: { kind: 'string', path: 'input', help: 'JSONL of {"messages": [...]} or {"prompt", "completion"} (default: built-in tasks)' },
+  task: { kind: 'string', choices: TASK_NAMES, help: 'built-in training task without --data (default all)' },
+  examples: { kind: 'number', integer: true, min: 1, max: 1e6, help: 'built-in training examples (default 5000)' },
+  'eval-task': { kind: 'string', choices: [...TASK_NAMES, 'none'], help: 'built-in task for held-out exact match, or none (default: --task, or all)' },
+  'eval-count': { kind: 'number', integer: true, min: 1, max: 1e5, help: 'held-out questions for exact match (default 60)' },
   'skip-bad-lines': { kind: 'flag', help: 'train on the good lines of a JSONL file that has bad ones' },
   'no-packing': { kind: 'flag', help: 'one example per row instead of packing several' },
   fresh: { kind: 'flag', help: 'start a new SFT run even from an SFT checkpoint' },
-  steps: { kind: 'number', help: 'total optimizer steps (default 200)' },
-  batch: { kind: 'number', help: 'rows per micro-batch (default 8)' },
-  seq: { kind: 'number', help: 'row length in tokens (default: the context length)' },
-  accum: { kind: 'number', help: 'gradient accumulation steps (default 1)' },
-  lr: { kind: 'number', help: 'peak learning rate (default 1e-3)' },
-  'eval-every': { kind: 'number', help: 'held-out loss and exact match every N steps (default 50)' },
-  seed: { kind: 'number', help: 'random seed (default 1337)' },
-  out: { kind: 'string', help: 'write a checkpoint (stage sft) here at the end' },
+  steps: { kind: 'number', integer: true, min: 1, max: 1e7, help: 'total optimizer steps (default 200)' },
+  batch: { kind: 'number', integer: true, min: 1, max: 4096, help: 'rows per micro-batch (default 8)' },
+  seq: { kind: 'number', integer: true, min: 1, max: 65536, help: 'row length in tokens (default: the context length)' },
+  accum: { kind: 'number', integer: true, min: 1, max: 1024, help: 'gradient accumulation steps (default 1)' },
+  lr: { kind: 'number', min: 0, max: 10, help: 'peak learning rate (default 1e-3)' },
+  'eval-every': { kind: 'number', integer: true, min: 0, max: 1e7, help: 'held-out loss and exact match every N steps (default 50)' },
+  seed: { kind: 'number', integer: true, min: 0, max: 2 ** 32 - 1, help: 'random seed (default 1337)' },
+  out: { kind: 'string', path: 'output', help: 'write a checkpoint (stage sft) here at the end' },
 } satisfies ArgSpec;
 
 type Args = { [K in keyof typeof SPEC]?: (typeof SPEC)[K]['kind'] extends 'number' ? number : (typeof SPEC)[K]['kind'] extends 'flag' ? boolean : string };
@@ -75,7 +76,7 @@ async function runSft(args: Args, gpu: Gpu): Promise<void> {
   console.log(`final: step ${run.step}${run.lastValLoss !== undefined ? `, held-out loss ${run.lastValLoss.toFixed(4)}` : ''}${run.skipped ? `, ${run.skipped} steps skipped` : ''}`);
   if (args.out) {
     const bytes = await run.checkpoint();
-    writeFileAtomic(args.out, bytes);
+    await writeFileAtomic(args.out, bytes);
     console.log(`checkpoint: ${args.out} (${(bytes.length / 1e6).toFixed(1)} MB, stage sft)`);
   }
   run.destroy();

@@ -1,7 +1,11 @@
 // Node-only: a GPU object from the `webgpu` package (Dawn), on a hardware adapter when the machine
 // has one, or on a software one: SwiftShader (Vulkan, core) or Mesa's llvmpipe (OpenGL ES,
 // compatibility). Never imported by the browser bundle.
+// Dawn's native code may still log harmless "Warning:" lines to stderr that JS cannot filter: the
+// hardware probe of 'auto' finding no usable Vulkan device, and llvmpipe's reduced dynamic-offset
+// limits. The libwayland XDG_RUNTIME_DIR errors are avoided (node-runtime-dir.ts).
 import { Gpu } from './gpu';
+import { ensureRuntimeDir } from './node-runtime-dir';
 
 /** 'auto': a hardware Vulkan adapter if there is one, else llvmpipe (the faster software adapter
  *  here), else SwiftShader. */
@@ -12,6 +16,7 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 type Dawn = typeof import('webgpu');
 
 async function loadDawn(): Promise<Dawn> {
+  ensureRuntimeDir();
   const webgpu = await import('webgpu');
   Object.assign(globalThis, webgpu.globals);
   return webgpu;
