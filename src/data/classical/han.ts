@@ -19,12 +19,16 @@ export function poemLines(text: string): string[] {
 /** Offsets (in UTF-16 units) right after a clause's punctuation and any closing quotes, where at least
  *  `minBefore` letters come before and `minAfter` letters after: the places to cut a passage in two. */
 export function clauseCuts(text: string, minBefore = 2, minAfter = 2): number[] {
-  const cuts: number[] = [];
+  // letters[i]: letters in text[0, i)
+  const letters = new Uint32Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) letters[i + 1] = letters[i] + (/[\p{L}\p{N}]/u.test(text[i]) ? 1 : 0);
+  const total = letters[text.length];
+  const cuts = new Set<number>();
   for (let i = 0; i < text.length; i++) {
     if (!CLAUSE_END.test(text[i])) continue;
     let at = i + 1;
     while (at < text.length && CLOSE_QUOTE.test(text[at])) at++;
-    if (hanText(text.slice(0, at)).length >= minBefore && hanText(text.slice(at)).length >= minAfter) cuts.push(at);
+    if (letters[at] >= minBefore && total - letters[at] >= minAfter) cuts.add(at);
   }
-  return [...new Set(cuts)];
+  return [...cuts];
 }
