@@ -42,6 +42,7 @@ describe('classical tasks: problems', () => {
       expect(it.key).toBe(passageKey(whole));
       expect(hanText(it.answer).length).toBeGreaterThanOrEqual(2);
       expect(hanText(whole).length).toBeLessThanOrEqual(40);
+      expect([...it.answer].length).toBeLessThanOrEqual(20);
       const rivals = letters.filter((t) => t !== hanText(whole) && t.startsWith(hanText(opening)));
       expect(rivals, opening).toEqual([]);
     }

@@ -16,6 +16,9 @@ export interface ContinueOptions {
   /** Passages of at most this many characters (punctuation not counted; default 40): short enough
    *  that prompt and answer fit a small model's context (64 tokens for the tiny preset). */
   maxChars?: number;
+  /** Longest rest to write, in characters with punctuation (default 20): what a greedy evaluation of
+   *  24 tokens can produce with a char tokenizer. */
+  maxAnswerChars?: number;
   /** Books to take passages from (default: the Analects). */
   books?: readonly string[];
 }
@@ -24,22 +27,24 @@ export const CONTINUE_PREFIX = '下文：';
 
 /** Clause cuts of `text` whose opening no other passage of `all` shares (with another rest), so the
  *  continuation is determined: "子曰：" opens hundreds of passages and is never an opening alone. */
-function uniqueCuts(text: string, all: readonly string[]): number[] {
+function uniqueCuts(text: string, all: readonly string[], maxAnswerChars: number): number[] {
   const whole = hanText(text);
   return clauseCuts(text).filter((at) => {
+    if ([...text.slice(at)].length > maxAnswerChars) return false;
     const opening = hanText(text.slice(0, at));
     return all.every((other) => other === whole || !other.startsWith(opening));
   });
 }
 
-export function analectsContinueFamily(books: readonly ClassicalBook[], { maxChars = 40, books: ids = ['analects'] }: ContinueOptions = {}): TaskFamily {
+export function analectsContinueFamily(books: readonly ClassicalBook[], { maxChars = 40, maxAnswerChars = 20, books: ids = ['analects'] }: ContinueOptions = {}): TaskFamily {
   if (!Number.isInteger(maxChars) || maxChars < 4) throw new RangeError(`Passages need room for an opening and a rest: maxChars must be a whole number of at least 4, got ${maxChars}.`);
+  if (!Number.isInteger(maxAnswerChars) || maxAnswerChars < 3) throw new RangeError(`A rest needs at least 3 characters: maxAnswerChars must be a whole number of at least 3, got ${maxAnswerChars}.`);
   const missing = ids.filter((id) => !books.some((b) => b.id === id));
   if (missing.length > 0) throw new Error(`The continuation task has no book ${missing.join(', ')}. Books: ${books.map((b) => b.id).join(', ')}.`);
   const chosen = passagesOf(books.filter((b) => ids.includes(b.id)));
   const texts = chosen.map((p) => hanText(p.text));
   const passages = chosen.filter((p) => hanText(p.text).length <= maxChars)
-    .map((p) => ({ ...p, cuts: uniqueCuts(p.text, texts) }))
+    .map((p) => ({ ...p, cuts: uniqueCuts(p.text, texts, maxAnswerChars) }))
     .filter((p) => p.cuts.length > 0);
   if (passages.length < 2) throw new Error(`Only ${passages.length} passage(s) of at most ${maxChars} characters: raise maxChars.`);
   const split = bySplit(passages, (p) => passageKey(p.text));
@@ -53,7 +58,7 @@ export function analectsContinueFamily(books: readonly ClassicalBook[], { maxCha
 
   return {
     name: 'analects-continue',
-    summary: `continue a passage of ${ids.join(', ')} from its opening (${passages.length} passages of ≤ ${maxChars} characters)`,
+    summary: `continue a passage of ${ids.join(', ')} from its opening (${passages.length} passages of ≤ ${maxChars} characters, rests of ≤ ${maxAnswerChars})`,
     size: new Set(passages.map((p) => passageKey(p.text))).size,
     draw(rng: Rng): TaskItem {
       const p = passages[rng.int(passages.length)];
