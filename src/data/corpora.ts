@@ -38,7 +38,7 @@ export const CORPORA: readonly CorpusInfo[] = [
   },
   {
     name: 'analects', title: 'Classical Chinese: the Four Books and Tang poems',
-    summary: 'the Analects, Mencius, the Great Learning, the Doctrine of the Mean and 5,264 Tang quatrains and regulated verses (chinese-poetry 2.0.1, MIT); about 1.2 MB',
+    summary: 'the Analects, Mencius, the Great Learning, the Doctrine of the Mean and some 5,000 Tang quatrains and regulated verses (chinese-poetry 2.0.1, MIT); about 1.2 MB',
     tokenizers: ['char', 'bpe', 'byte'], bpeVocab: 8192, task: 'classical', samplePrompt: '子曰：',
     load: async () => classicalText(await loadClassical()),
   },

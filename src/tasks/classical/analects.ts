@@ -1,8 +1,9 @@
 // Continue an Analects passage from its opening: "下文：子曰：“巧言令色，" → "鲜矣仁！”". The opening
 // ends at a clause mark chosen at random among those where no other passage opens the same way (so
-// the rest is determined), and one passage gives several problems, all with its key (one split). Graded by character overlap (grade.ts), exact when the characters match.
-// A rejected continuation is the rest of another passage, the right one a clause short (or one
-// clause long), or the right one with two neighbouring characters swapped.
+// the rest is determined); one passage gives several problems, all with its key (one split).
+// Graded by character overlap (grade.ts), 1 when the characters match. A rejected continuation is
+// the rest of another passage of the same split, the right one a clause short, or the right one
+// with two neighbouring characters swapped.
 import type { Rng } from '../../util/rng';
 import { passagesOf, type ClassicalBook, type ClassicalPassage } from '../../data/classical/corpus';
 import { clauseCuts, hanText } from '../../data/classical/han';
