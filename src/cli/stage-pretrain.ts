@@ -11,14 +11,13 @@ import { presetConfig, LLAMA_STYLE, PRESETS } from '../model/config';
 import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
 import { countParams } from '../model/params';
 import { PretrainRun, type Progress } from '../train/pretrain';
-import { generateCorpus } from '../data/corpus';
-import { CharTokenizer, ByteTokenizer, type Tokenizer } from '../tokenizer';
+import { corpusText, corpusTokenizer } from './corpus-arg';
 
 const SPEC = {
   preset: { kind: 'string', choices: Object.keys(PRESETS), help: 'model preset (default tiny)' },
   llama: { kind: 'flag', help: 'Llama style: RMSNorm, RoPE, SwiGLU, no biases' },
-  data: { kind: 'string', path: 'input', help: 'a UTF-8 text file (default: the built-in corpus)' },
-  tokenizer: { kind: 'string', choices: ['char', 'byte'], help: 'tokenizer (default char, built from the data)' },
+  data: { kind: 'string', help: 'world | analects | lunyu (built-in corpora) or a UTF-8 text file (default world)' },
+  tokenizer: { kind: 'string', choices: ['char', 'byte', 'bpe'], help: 'tokenizer (default char; char and bpe built from the data)' },
   steps: { kind: 'number', integer: true, min: 1, max: 1e7, help: 'total optimizer steps (default 300)' },
   batch: { kind: 'number', integer: true, min: 1, max: 4096, help: 'sequences per micro-batch (default 8)' },
   seq: { kind: 'number', integer: true, min: 1, max: 65536, help: 'sequence length (default: the context length)' },
@@ -42,7 +41,7 @@ function bar(p: Progress): string {
 type Args = { [K in keyof typeof SPEC]?: (typeof SPEC)[K]['kind'] extends 'number' ? number : (typeof SPEC)[K]['kind'] extends 'flag' ? boolean : string };
 
 async function runPretrain(args: Args, gpu: Gpu): Promise<void> {
-  const text = args.data ? readFileSync(args.data, 'utf8') : generateCorpus();
+  const text = await corpusText(args.data);
   const settings = {
     steps: args.steps, batchSize: args.batch, seqLen: args.seq, accumSteps: args.accum, lr: args.lr,
     evalEvery: args['eval-every'], seed: args.seed,
@@ -52,7 +51,7 @@ async function runPretrain(args: Args, gpu: Gpu): Promise<void> {
     pretrain = PretrainRun.fromCheckpoint(gpu, new Uint8Array(readFileSync(args.from)), { text, settings });
     console.log(`continuing ${args.from} at step ${pretrain.step}`);
   } else {
-    const tokenizer: Tokenizer = args.tokenizer === 'byte' ? new ByteTokenizer() : CharTokenizer.fromCorpus(text);
+    const tokenizer = await corpusTokenizer(args.tokenizer, args.data, text);
     const base = presetConfig(args.preset ?? 'tiny', args.llama ? { ...LLAMA_STYLE, nKvHead: 2 } : {});
     const config = { ...base, vocabSize: tokenizer.vocabSize };
     const tokens = Int32Array.from(tokenizer.encode(text));

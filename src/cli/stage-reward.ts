@@ -12,7 +12,7 @@ import { readJsonl } from './stage-sft';
 import { RewardRun, type RewardProgress } from '../train/reward';
 import type { RewardMetrics } from '../train/reward-metrics';
 import { parsePairsJsonl } from '../data/chat/jsonl';
-import { preferencePairs, taskFamilies, TASK_NAMES } from '../tasks';
+import { preferencePairs, loadTaskFamilies, ALL_TASK_NAMES as TASK_NAMES } from '../tasks';
 
 const SPEC = {
   from: { kind: 'string', path: { checkpoint: [...LANGUAGE_MODEL_STAGES, 'reward'] }, help: 'the SFT (or reward, to resume) checkpoint to start from (required)' },
@@ -49,7 +49,7 @@ function line(p: RewardProgress): string {
 async function runReward(args: Args, gpu: Gpu): Promise<void> {
   if (!args.from) throw new Error('The reward model starts from an SFT model: pass --from sft.safetensors.');
   const seed = args.seed ?? 1337;
-  const families = taskFamilies(args.task ?? 'all');
+  const families = await loadTaskFamilies(args.task ?? 'all');
   const data = args.data
     ? { train: readJsonl(args.data, parsePairsJsonl, args['skip-bad-lines']) }
     : { train: preferencePairs(families, { split: 'train', count: args.pairs ?? 4000, seed }), heldout: preferencePairs(families, { split: 'heldout', count: args['heldout-pairs'] ?? 200, seed: seed + 1 }) };

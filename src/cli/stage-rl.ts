@@ -13,7 +13,7 @@ import { writeFileAtomic } from './write-file';
 import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
 import { readJsonl } from './stage-sft';
 import { parsePairsJsonl } from '../data/chat/jsonl';
-import { TASK_NAMES } from '../tasks';
+import { loadTaskFamilies, ALL_TASK_NAMES as TASK_NAMES } from '../tasks';
 import { RlRun, type RlProgress } from '../train/rl/run';
 import { builtinTask } from '../train/rl/tasks';
 import type { RlMethod } from '../train/rl/settings';
@@ -73,7 +73,7 @@ async function showAccuracy(run: RlRun, label: string): Promise<void> {
 async function runRl(args: Args, gpu: Gpu): Promise<void> {
   if (!args.from) throw new Error('RL starts from a chat model: pass --from sft.safetensors.');
   const method = (args.method ?? 'grpo') as RlMethod;
-  const task = builtinTask(args.task ?? 'all');
+  const task = builtinTask(await loadTaskFamilies(args.task ?? 'all'));
   const pairs = args.pairs ? readJsonl(args.pairs, parsePairsJsonl, args['skip-bad-lines']) : undefined;
   const run = RlRun.fromCheckpoint(gpu, new Uint8Array(readFileSync(args.from)), {
     task, pairs,

@@ -11,7 +11,7 @@ import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
 import { SftRun, type SftProgress } from '../train/sft';
 import type { ExactMatchResult } from '../train/sft-eval';
 import { describeProblems, parseSftJsonl } from '../data/chat/jsonl';
-import { evalItems, sftExamples, taskFamilies, TASK_NAMES } from '../tasks';
+import { evalItems, sftExamples, loadTaskFamilies, ALL_TASK_NAMES as TASK_NAMES } from '../tasks';
 
 const SPEC = {
   from: { kind: 'string', path: { checkpoint: LANGUAGE_MODEL_STAGES }, help: 'the pretrained (or SFT, to resume) checkpoint to start from (required)' },
@@ -59,9 +59,9 @@ async function runSft(args: Args, gpu: Gpu): Promise<void> {
   if (!args.from) throw new Error('SFT starts from a pretrained model: pass --from base.safetensors.');
   const task = args.task ?? 'all';
   const seed = args.seed ?? 1337;
-  const train = args.data ? readJsonl(args.data, parseSftJsonl, args['skip-bad-lines']) : sftExamples(taskFamilies(task), args.examples ?? 5000, seed);
+  const train = args.data ? readJsonl(args.data, parseSftJsonl, args['skip-bad-lines']) : sftExamples(await loadTaskFamilies(task), args.examples ?? 5000, seed);
   const evalTask = args['eval-task'] ?? (args.data ? 'all' : task);
-  const items = evalTask === 'none' ? [] : evalItems(taskFamilies(evalTask), args['eval-count'] ?? 60, seed + 1);
+  const items = evalTask === 'none' ? [] : evalItems(await loadTaskFamilies(evalTask), args['eval-count'] ?? 60, seed + 1);
   const run = SftRun.fromCheckpoint(gpu, new Uint8Array(readFileSync(args.from)), { train, evalItems: items }, {
     fresh: args.fresh,
     settings: { steps: args.steps, batchSize: args.batch, seqLen: args.seq, accumSteps: args.accum, lr: args.lr, evalEvery: args['eval-every'], seed: args.seed },

@@ -1,41 +1,48 @@
 // The built-in task sets: SFT examples, held-out evaluation prompts with a grader, and preference
 // pairs for the reward model, from code-generated families (arithmetic, string transforms, world
-// facts). Everything is seeded and deterministic. Train and held-out are disjoint by construction:
-// a problem's split is a hash of its key alone, so no seed or count can put one problem in both.
+// facts) and from the classical-Chinese corpus (classical/: loaded on demand, see loadTaskFamilies).
+// Everything is seeded and deterministic. Train and held-out are disjoint by construction: a
+// problem's split is a hash of its key alone (split.ts), so no seed or count can put one problem in both.
 // Does not render or tokenize (src/data/chat does that).
 import { Rng } from '../util/rng';
 import type { ChatExample, ChatMessage, PreferencePair } from '../data/chat/types';
 import { arithmeticFamily } from './arithmetic';
 import { stringFamily } from './strings';
 import { worldFamily } from './world';
+import { splitOf } from './split';
+import { CLASSICAL_TASK_NAMES, isClassicalTask, loadClassicalFamilies } from './classical';
 import type { Split, TaskFamily, TaskItem } from './types';
 
-export type { Split, TaskFamily, TaskItem } from './types';
-export { isExactMatch, normaliseAnswer } from './grade';
+export type { GradedItem, Split, TaskFamily, TaskItem } from './types';
+export { gradeReply, isExactMatch, normaliseAnswer } from './grade';
+export { splitOf } from './split';
+export { CLASSICAL_TASK_NAMES } from './classical';
 
 export const TASK_NAMES = ['all', 'arithmetic', 'strings', 'reverse', 'sort', 'count', 'world'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
-/** The families behind a task name; 'all' is arithmetic, strings and world together. */
+/** Every built-in task name: the generated tasks, and those made from the classical corpus. */
+export const ALL_TASK_NAMES: readonly string[] = [...TASK_NAMES, ...CLASSICAL_TASK_NAMES];
+
+/** The families behind a task name; 'all' is arithmetic, strings and world together. The classical
+ *  tasks need their corpus loaded first: use loadTaskFamilies for them. */
 export function taskFamilies(name: string): TaskFamily[] {
+  if (isClassicalTask(name)) throw new Error(`The task "${name}" is made from the classical corpus, which loads on demand: use loadTaskFamilies("${name}").`);
   switch (name) {
     case 'all': return [arithmeticFamily(), stringFamily(), worldFamily()];
     case 'arithmetic': return [arithmeticFamily()];
     case 'strings': return [stringFamily()];
     case 'reverse': case 'sort': case 'count': return [stringFamily({ kinds: [name] })];
     case 'world': return [worldFamily()];
-    default: throw new Error(`Unknown built-in task "${name}". Tasks: ${TASK_NAMES.join(', ')}.`);
+    default: throw new Error(`Unknown built-in task "${name}". Tasks: ${ALL_TASK_NAMES.join(', ')}.`);
   }
 }
 
-/** About one problem in five is held out. */
-const HELD_OUT_PER_100 = 20;
-
-export function splitOf(key: string): Split {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % 100 < HELD_OUT_PER_100 ? 'heldout' : 'train';
+/** The families behind any built-in task name, loading the classical corpus when the task needs it. */
+export async function loadTaskFamilies(name: string): Promise<TaskFamily[]> {
+  return isClassicalTask(name) ? loadClassicalFamilies(name) : taskFamilies(name);
 }
+
 
 export interface DrawOptions {
   split: Split;

@@ -16,8 +16,14 @@ export interface TaskFamily {
   draw(rng: Rng): TaskItem;
   /** An answer that looks right but is not: different from `item.answer` after normalisation. */
   wrong(item: TaskItem, rng: Rng): string;
+  /** Score of a reply in [0, 1], 1 exactly when it is right; partial credit in between, usable as an
+   *  RL reward. Without it a reply scores 1 on an exact match (grade.ts) and 0 otherwise. */
+  grade?(item: GradedItem, reply: string): number;
   /** Number of distinct problems, when small enough to matter (world facts), else undefined. */
   readonly size?: number;
 }
 
 export type Split = 'train' | 'heldout';
+
+/** What a grader needs of a problem. */
+export type GradedItem = Pick<TaskItem, 'prompt' | 'answer'>;

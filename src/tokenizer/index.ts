@@ -12,3 +12,4 @@ export { bpeFromTokenizerJson } from './hf-json';
 export { toTokenizerJson } from './hf-json-export';
 export { StreamingDecoder } from './streaming';
 export { tokenizerFromJSON } from './spec';
+export { tokenizerForText, TEXT_TOKENIZERS, type TextTokenizerKind, type TokenizerForTextOptions } from './for-text';
