@@ -45,7 +45,7 @@ describe('values', () => {
   });
 
   it('--tokenizer foo is refused, listing the kinds', () => {
-    expect(() => parse(['--tokenizer', 'foo'])).toThrow('--tokenizer must be char or byte, got "foo".');
+    expect(() => parse(['--tokenizer', 'foo'])).toThrow('--tokenizer must be char, byte or bpe, got "foo".');
   });
 
   it('--sample-tokens 1e9 is refused with its bound', () => {
@@ -77,7 +77,7 @@ describe('values', () => {
   it('choices of every stage are checked', () => {
     expect(() => parse(['--preset', 'huge'])).toThrow('--preset must be tiny, small or gpt2, got "huge".');
     expect(() => parse(['--stage', 'rl', '--method', 'a2c'])).toThrow('--method must be ppo, grpo or dpo, got "a2c".');
-    expect(() => parse(['--stage', 'sft', '--task', 'poetry'])).toThrow('--task must be all, arithmetic, strings, reverse, sort, count or world, got "poetry".');
+    expect(() => parse(['--stage', 'sft', '--task', 'poetry'])).toThrow('--task must be all, arithmetic, strings, reverse, sort, count, world, classical, analects-continue, tang-next-line or classical-source, got "poetry".');
     expect(() => parse(['--adapter', 'cuda'])).toThrow('--adapter must be auto, swiftshader, llvmpipe or default, got "cuda".');
   });
 
