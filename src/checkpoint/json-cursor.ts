@@ -104,21 +104,16 @@ export class JsonCursor {
   readNumberToken(): string {
     const start = this.pos;
     const { text } = this;
-    const digits = () => {
-      const from = this.pos;
-      while (this.pos < text.length && isDigit(text.charCodeAt(this.pos))) this.pos++;
-      if (this.pos === from) this.unexpected('where a digit should be in a number');
-    };
     if (text.charCodeAt(this.pos) === MINUS) this.pos++;
     if (text.charCodeAt(this.pos) === ZERO) this.pos++;
-    else digits();
-    if (text.charCodeAt(this.pos) === DOT) { this.pos++; digits(); }
+    else this.digits();
+    if (text.charCodeAt(this.pos) === DOT) { this.pos++; this.digits(); }
     const e = text.charCodeAt(this.pos);
     if (e === 0x65 || e === 0x45) {
       this.pos++;
       const sign = text.charCodeAt(this.pos);
       if (sign === 0x2b || sign === MINUS) this.pos++;
-      digits();
+      this.digits();
     }
     return text.slice(start, this.pos);
   }
@@ -157,6 +152,13 @@ export class JsonCursor {
   /** Throws a syntax error at the current position. */
   fail(message: string): never {
     throw new JsonSyntaxError(message, this.pos);
+  }
+
+  /** One or more digits. */
+  private digits(): void {
+    const from = this.pos;
+    while (this.pos < this.text.length && isDigit(this.text.charCodeAt(this.pos))) this.pos++;
+    if (this.pos === from) this.unexpected('where a digit should be in a number');
   }
 
   private skipScalar(c: number): void {
