@@ -56,7 +56,7 @@ export function encodeSafetensors(tensors: readonly TensorInput[], metadata: Rec
   const names = new Set<string>();
   for (const t of tensors) {
     const what = `Cannot write tensor ${quoteName(t.name)}:`;
-    if (t.name === '' || t.name === METADATA_KEY) fail('encode', `${what} the name is reserved or empty.`);
+    if (t.name === METADATA_KEY) fail('encode', `${what} the name is reserved for the metadata.`);
     if (t.name.length > MAX_TENSOR_NAME) fail('encode', `${what} names may be at most ${MAX_TENSOR_NAME} characters.`);
     if (names.has(t.name)) fail('encode', `${what} two tensors have this name.`);
     names.add(t.name);

@@ -63,11 +63,29 @@ function checkConsistent(bytes: Uint8Array, got: Safetensors): void {
     total += end - begin;
   }
   expect(total).toBe(bytes.length - 8 - n);
+  expect(nonIntegerTokens(new TextDecoder().decode(bytes.subarray(8, 8 + n)))).toEqual([]);
   expect({ ...got.metadata }).toEqual({ ...((header.__metadata__ as object | null) ?? {}) });
   // Round trip: written back and read again, the same tensors and metadata.
   const again = decodeSafetensors(encodeSafetensors([...got.tensors].map(([name, t]) => ({ name, ...t })), got.metadata));
   expect(again.tensors).toEqual(got.tensors);
   expect({ ...again.metadata }).toEqual({ ...got.metadata });
+}
+
+/** Number tokens in a tensor entry's shape or data_offsets that the reference would not read as a
+ *  usize (128.0, 1e2, -0, ...). A regex tokenizer that tracks depth and the current key, written
+ *  independently of the reader's cursor. */
+function nonIntegerTokens(header: string): string[] {
+  const bad: string[] = [];
+  const keys: (string | null)[] = []; // per open container: the key its current value sits under
+  let lastString: string | null = null;
+  for (const [token] of header.matchAll(/"(?:[^"\\]|\\.)*"|[{}[\],:]|-?[0-9][0-9.eE+-]*|true|false|null|\S/g)) {
+    if (token === '{' || token === '[') keys.push(null);
+    else if (token === '}' || token === ']') keys.pop();
+    else if (token === ':') keys[keys.length - 1] = lastString;
+    else if (token.startsWith('"')) lastString = JSON.parse(token) as string;
+    else if (/^-?[0-9]/.test(token) && keys.length === 3 && (keys[1] === 'shape' || keys[1] === 'data_offsets') && !/^(0|[1-9][0-9]*)$/.test(token)) bad.push(token);
+  }
+  return bad;
 }
 
 type Outcome = 'accepted' | 'refused-container' | 'refused-checkpoint';
