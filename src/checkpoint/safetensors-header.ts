@@ -147,7 +147,7 @@ function readIntegers(c: JsonCursor, code: CheckpointErrorCode, what: string, ru
       const why = token === '' ? `${item} is not a number`
         : /^-?(0|[1-9][0-9]*)$/.test(token) && !token.startsWith('-') ? `${item} is larger than 2^53 - 1`
           : `${item} is not written as a non-negative integer (no sign, fraction or exponent)`;
-      fail(code, `${what} ${rawValue(c, 2)}: ${why}; ${rule}.`);
+      fail(code, `${what} ${rawValue(c, 2)}: ${why}; ${rule}. The file is corrupt or was not written by a safetensors writer.`);
     }
     out.push(Number(token));
   });
