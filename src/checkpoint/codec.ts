@@ -12,8 +12,15 @@
 // Does not store files: see the checkpoint store.
 import { decodeSafetensors, encodeSafetensors, type TensorInput } from './safetensors';
 import { CheckpointError, type CheckpointErrorCode } from './safetensors-errors';
+import { quoteName, shapeText } from './safetensors-header';
+import { JsonCursor, JsonDepthError, JsonSyntaxError } from './json-cursor';
+import { preview } from '../util/preview';
 
 export const CHECKPOINT_FORMAT_VERSION = 1;
+/** Nesting cap of the JSON in the metadata. TabGPT writes at most 5 levels (a BPE tokenizer's
+ *  merges); the cap keeps every later reader of these values (which may recurse) far from the stack
+ *  limit. */
+export const MAX_METADATA_JSON_DEPTH = 64;
 const OPTIMIZER_PREFIX = 'optimizer.';
 const M_PREFIX = 'optimizer.m.';
 const V_PREFIX = 'optimizer.v.';
@@ -108,7 +115,7 @@ export function decodeCheckpoint<Config>(bytes: Uint8Array, options: DecodeCheck
     if (!t) fail('missing-tensor', `This checkpoint has no ${what} "${name}", which the model config needs.`);
     if (t.dtype !== 'F32') fail('tensor-dtype', `The ${what} "${name}" is ${t.dtype}; TabGPT stores F32.`);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
-      fail('tensor-shape', `The ${what} "${name}" has shape [${t.shape.join(', ')}] but the model config needs [${shape.join(', ')}].`);
+      fail('tensor-shape', `The ${what} "${name}" has shape ${shapeText(t.shape)} but the model config needs ${shapeText(shape)}.`);
     used.add(name);
     return t.data as Float32Array;
   };
@@ -128,8 +135,8 @@ export function decodeCheckpoint<Config>(bytes: Uint8Array, options: DecodeCheck
   }
   for (const name of tensors.keys()) {
     if (used.has(name)) continue;
-    if (name.startsWith(OPTIMIZER_PREFIX)) fail('optimizer', `This checkpoint has optimizer tensors (such as "${name}") but no tabgpt.optimizer metadata.`);
-    fail('unexpected-tensor', `This checkpoint has a tensor "${name}" that the model config does not use; it was written for a different model.`);
+    if (name.startsWith(OPTIMIZER_PREFIX)) fail('optimizer', `This checkpoint has optimizer tensors (such as ${quoteName(name)}) but no tabgpt.optimizer metadata.`);
+    fail('unexpected-tensor', `This checkpoint has a tensor ${quoteName(name)} that the model config does not use; it was written for a different model.`);
   }
   for (const key of ['data', 'rng', 'schedule'] as const) {
     const value = parseJson(metadata, `tabgpt.${key}`, 'metadata-json', false);
@@ -144,7 +151,7 @@ function readRunMetadata<Config>(metadata: Record<string, string>, options: Deco
   if (version === undefined) fail('format-version', 'This safetensors file is not a TabGPT checkpoint (it has no tabgpt.format_version).');
   if (version !== String(CHECKPOINT_FORMAT_VERSION)) {
     const newer = Number(version) > CHECKPOINT_FORMAT_VERSION;
-    fail('format-version', `This checkpoint has format version ${JSON.stringify(version)}; this TabGPT reads version ${CHECKPOINT_FORMAT_VERSION}.`
+    fail('format-version', `This checkpoint has format version ${preview(version, 20)}; this TabGPT reads version ${CHECKPOINT_FORMAT_VERSION}.`
       + (newer ? ' It was written by a newer TabGPT: update the app to load it.' : ''));
   }
 
@@ -164,7 +171,7 @@ function readRunMetadata<Config>(metadata: Record<string, string>, options: Deco
   if (!stage) fail('stage', 'This checkpoint does not say which training stage wrote it (tabgpt.stage).');
   const stepText = metadata['tabgpt.step'] ?? '';
   if (!/^\d+$/.test(stepText) || !isStep(Number(stepText)))
-    fail('step', `The step in this checkpoint must be a non-negative integer, got ${JSON.stringify(metadata['tabgpt.step'])}.`);
+    fail('step', `The step in this checkpoint must be a non-negative integer, got ${preview(metadata['tabgpt.step'], 30)}.`);
   return { config, shapes, tokenizer, stage, step: Number(stepText) };
 }
 
@@ -174,9 +181,16 @@ function parseJson(metadata: Record<string, string>, key: string, code: Checkpoi
     if (required) fail(code, `This checkpoint has no ${key}.`);
     return undefined;
   }
+  // Checked with a depth cap before JSON.parse, whose values later code walks recursively.
   try {
-    return JSON.parse(text);
+    const cursor = new JsonCursor(text, MAX_METADATA_JSON_DEPTH);
+    cursor.skipValue(0);
+    cursor.end();
   } catch (e) {
-    return fail(code, `The ${key} in this checkpoint is not valid JSON: ${(e as Error).message}.`);
+    if (e instanceof JsonDepthError)
+      fail(code, `The ${key} in this checkpoint nests arrays or objects more than ${MAX_METADATA_JSON_DEPTH} levels deep; TabGPT never writes that, so the file is corrupt or was made to attack readers.`);
+    if (e instanceof JsonSyntaxError) fail(code, `The ${key} in this checkpoint is not valid JSON: ${e.message} (at character ${e.at}); the file is corrupt.`);
+    throw e;
   }
+  return JSON.parse(text);
 }

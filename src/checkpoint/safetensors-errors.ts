@@ -9,13 +9,16 @@ export type CheckpointErrorCode =
   | 'header-length'        // header length runs past the end of the file
   | 'header-utf8'          // header bytes are not valid UTF-8
   | 'header-json'          // header is not valid JSON
+  | 'header-nesting'       // arrays/objects in the header nest deeper than the cap
   | 'header-not-object'    // header is valid JSON but not an object
-  | 'duplicate-key'        // a JSON object in the header repeats a key
-  | 'metadata'             // __metadata__ is not a map of strings to strings
+  | 'duplicate-key'        // the header, a tensor entry or the metadata repeats a key
+  | 'too-many-tensors'     // more tensors than the cap
+  | 'tensor-name'          // a tensor name longer than the cap
+  | 'metadata'             // __metadata__ is not a map of strings to strings, or has too many entries
   | 'tensor-info'          // a tensor entry is not an object with dtype, shape, data_offsets
   | 'dtype'                // unknown dtype
-  | 'shape'                // shape is not an array of non-negative integers
-  | 'data-offsets'         // data_offsets is not [begin, end] with integers begin <= end
+  | 'shape'                // shape is not an array of JSON integers (digits only) up to 2^53 - 1
+  | 'data-offsets'         // data_offsets is not [begin, end] of such integers with begin <= end
   | 'tensor-order'         // tensors do not tile the byte buffer from 0 without gaps or overlaps
   | 'tensor-size'          // byte length differs from product(shape) * dtype size
   | 'offset-out-of-bounds' // a tensor ends past the end of the file

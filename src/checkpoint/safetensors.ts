@@ -2,18 +2,18 @@
 //   [u64 little-endian N][N bytes UTF-8 JSON header][byte buffer]
 // The header maps tensor names to { dtype, shape, data_offsets: [begin, end] } (offsets relative to
 // the byte buffer) plus an optional "__metadata__" map of strings to strings. The reader accepts what
-// the reference parser accepts and rejects the rest with a specific CheckpointError; the writer
+// the reference parser accepts, within fixed caps on nesting, tensor count and name length (see
+// safetensors-header.ts), and rejects the rest with a specific CheckpointError; the writer
 // produces the bytes the reference writer produces (compact JSON, "__metadata__" first, header
 // padded with spaces to a multiple of 8 bytes, tensors in the reference order, so each is aligned).
 // Typed arrays use the platform byte order; safetensors and every platform with WebGPU are
 // little-endian. Does not know about TabGPT's metadata: that is codec.ts.
 import { CheckpointError, type CheckpointErrorCode } from './safetensors-errors';
 import { DTYPES, dtypeRank, dtypeSize, isDtype, type Dtype, type TensorArray } from './safetensors-dtypes';
-import { findDuplicateKey } from './safetensors-json';
+import { MAX_METADATA_ENTRIES, MAX_TENSOR_NAME, MAX_TENSORS, METADATA_KEY, quoteName, readHeader, shapeText, type TensorEntry } from './safetensors-header';
 
 /** The reference parser's cap on the header length (safetensors MAX_HEADER_SIZE). */
 export const MAX_HEADER_BYTES = 100_000_000;
-const METADATA_KEY = '__metadata__';
 
 export interface TensorInput {
   name: string;
@@ -51,10 +51,13 @@ function isShape(shape: unknown): shape is number[] {
 
 /** Deterministic: the same tensors and metadata always give the same bytes, whatever their order. */
 export function encodeSafetensors(tensors: readonly TensorInput[], metadata: Record<string, string> = {}): Uint8Array {
+  if (tensors.length > MAX_TENSORS) fail('encode', `Cannot write ${tensors.length} tensors: a file may hold at most ${MAX_TENSORS}.`);
+  if (Object.keys(metadata).length > MAX_METADATA_ENTRIES) fail('encode', `Cannot write more than ${MAX_METADATA_ENTRIES} metadata entries.`);
   const names = new Set<string>();
   for (const t of tensors) {
-    const what = `Cannot write tensor "${t.name}":`;
-    if (t.name === '' || t.name === METADATA_KEY) fail('encode', `${what} the name is reserved or empty.`);
+    const what = `Cannot write tensor ${quoteName(t.name)}:`;
+    if (t.name === METADATA_KEY) fail('encode', `${what} the name is reserved for the metadata.`);
+    if (t.name.length > MAX_TENSOR_NAME) fail('encode', `${what} names may be at most ${MAX_TENSOR_NAME} characters.`);
     if (names.has(t.name)) fail('encode', `${what} two tensors have this name.`);
     names.add(t.name);
     if (!isDtype(t.dtype)) fail('encode', `${what} unknown dtype ${String(t.dtype)}.`);
@@ -124,63 +127,23 @@ export function decodeSafetensors(bytes: Uint8Array): Safetensors {
   } catch {
     fail('header-utf8', 'The header is not valid UTF-8 text; the file is corrupt.');
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    fail('header-json', `The header is not valid JSON: ${(e as Error).message}.`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header))
-    fail('header-not-object', `The header must be a JSON object, but it is ${Array.isArray(header) ? 'an array' : JSON.stringify(header)}.`);
-  const duplicate = findDuplicateKey(text);
-  if (duplicate !== null) fail('duplicate-key', `The header contains the key ${JSON.stringify(duplicate)} more than once.`);
-
-  const fields = header as Record<string, unknown>;
-  const metadata = readMetadata(fields[METADATA_KEY]);
-  const infos = Object.entries(fields).filter(([name]) => name !== METADATA_KEY).map(([name, info]) => readInfo(name, info));
-  return { tensors: readTensors(bytes, 8 + headerLength, infos), metadata };
+  const { tensors, metadata } = readHeader(text);
+  return { tensors: readTensors(bytes, 8 + headerLength, tensors), metadata };
 }
 
-function readMetadata(raw: unknown): Record<string, string> {
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) fail('metadata', `"${METADATA_KEY}" must be an object of strings.`);
-  for (const [k, v] of Object.entries(raw as object)) {
-    if (typeof v !== 'string') fail('metadata', `"${METADATA_KEY}" value for ${JSON.stringify(k)} must be a string, got ${JSON.stringify(v)}.`);
-  }
-  return raw as Record<string, string>;
-}
-
-interface Info { name: string; dtype: Dtype; shape: number[]; begin: number; end: number }
-
-function readInfo(name: string, raw: unknown): Info {
-  const what = `Tensor ${JSON.stringify(name)}`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    fail('tensor-info', `${what} must be described by an object with dtype, shape and data_offsets.`);
-  const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (!isDtype(dtype))
-    fail('dtype', `${what} has dtype ${JSON.stringify(dtype) ?? 'undefined'}, which is unknown or not supported here (supported: ${Object.keys(DTYPES).join(', ')}).`);
-  if (!isShape(shape)) fail('shape', `${what} has shape ${JSON.stringify(shape) ?? 'undefined'}; it must be an array of non-negative integers.`);
-  const valid = Array.isArray(offsets) && offsets.length === 2
-    && offsets.every((o) => Number.isSafeInteger(o) && o >= 0) && offsets[0] <= offsets[1];
-  if (!valid)
-    fail('data-offsets', `${what} has data_offsets ${JSON.stringify(offsets) ?? 'undefined'}; it must be [begin, end] with integers 0 <= begin <= end.`);
-  const [begin, end] = offsets as [number, number];
-  return { name, dtype, shape, begin, end };
-}
-
-function readTensors(bytes: Uint8Array, bufferStart: number, infos: Info[]): Map<string, DecodedTensor> {
+function readTensors(bytes: Uint8Array, bufferStart: number, infos: TensorEntry[]): Map<string, DecodedTensor> {
   const bufferLength = bytes.length - bufferStart;
   infos.sort((a, b) => a.begin - b.begin || a.end - b.end);
   const tensors = new Map<string, DecodedTensor>();
   let expected = 0;
   for (const t of infos) {
     if (t.begin !== expected)
-      fail('tensor-order', `Tensor ${JSON.stringify(t.name)} starts at byte ${t.begin} but the previous data ends at ${expected}; tensors must follow each other without gaps or overlaps.`);
+      fail('tensor-order', `Tensor ${quoteName(t.name)} starts at byte ${t.begin} but the previous data ends at ${expected}; tensors must follow each other without gaps or overlaps.`);
     const size = elementCount(t.shape) * dtypeSize(t.dtype);
     if (t.end - t.begin !== size)
-      fail('tensor-size', `Tensor ${JSON.stringify(t.name)} has ${t.end - t.begin} bytes but ${t.dtype} [${t.shape.join(', ')}] needs ${size}.`);
+      fail('tensor-size', `Tensor ${quoteName(t.name)} has ${t.end - t.begin} bytes but ${t.dtype} ${shapeText(t.shape)} needs ${size}.`);
     if (t.end > bufferLength)
-      fail('offset-out-of-bounds', `Tensor ${JSON.stringify(t.name)} ends at byte ${t.end} but the data section has only ${bufferLength}; the file is truncated.`);
+      fail('offset-out-of-bounds', `Tensor ${quoteName(t.name)} ends at byte ${t.end} but the data section has only ${bufferLength}; the file is truncated.`);
     tensors.set(t.name, { dtype: t.dtype, shape: t.shape, data: tensorData(bytes, bufferStart, t) });
     expected = t.end;
   }
@@ -189,7 +152,7 @@ function readTensors(bytes: Uint8Array, bufferStart: number, infos: Info[]): Map
   return tensors;
 }
 
-function tensorData(bytes: Uint8Array, bufferStart: number, t: Info): TensorArray {
+function tensorData(bytes: Uint8Array, bufferStart: number, t: TensorEntry): TensorArray {
   const Ctor = DTYPES[t.dtype];
   const count = (t.end - t.begin) / Ctor.BYTES_PER_ELEMENT;
   const at = bytes.byteOffset + bufferStart + t.begin;

@@ -2,6 +2,7 @@
 // from a seeded generator; targets are the same window shifted by one token. The generator state
 // is one u32, so a checkpoint can store it and a resumed run sees exactly the same batches.
 // Does not split train from validation (split.ts) or cover the validation set (eval-batches.ts).
+import { preview } from '../util/preview';
 import { Rng } from '../util/rng';
 import type { TokenArray } from './split';
 
@@ -69,7 +70,7 @@ export class Batcher {
     const s = state as Partial<BatcherState> | null;
     const u32 = (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32;
     if (!s || s.version !== 1 || ![s.rng, s.B, s.T, s.tokens, s.checksum].every(u32))
-      throw new Error(`The saved data-loader state is not valid: ${JSON.stringify(state)}.`);
+      throw new Error(`The saved data-loader state is not valid: ${preview(state)}.`);
     const { rng, B, T, tokens: count, checksum } = s as BatcherState;
     if (count !== tokens.length || checksum !== tokenChecksum(tokens))
       throw new Error('The training data differ from the data this run was saved with. Load the same text and tokenizer to resume, or start a new run.');

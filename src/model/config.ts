@@ -1,6 +1,7 @@
 // The model's configuration: one plain typed object with defaults, presets as small override
 // files, and a validator that rejects unknown keys and bad values with a readable message.
 // It does not know about GPUs or training; see gpt.ts and src/train/.
+import { preview } from '../util/preview';
 
 export type NormKind = 'layernorm' | 'rmsnorm';
 export type PositionKind = 'learned' | 'rope';
@@ -64,16 +65,16 @@ export class ConfigError extends Error {
 const KEYS = new Set<string>([...Object.keys(BASE), 'mlpHidden']);
 
 const intIn = (k: keyof ModelConfig, lo: number, hi: number) => (v: unknown) => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new ConfigError(`${k} must be an integer from ${lo} to ${hi}, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new ConfigError(`${k} must be an integer from ${lo} to ${hi}, got ${preview(v)}.`);
 };
 const oneOf = (k: keyof ModelConfig, allowed: readonly string[]) => (v: unknown) => {
-  if (typeof v !== 'string' || !allowed.includes(v)) throw new ConfigError(`${k} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'string' || !allowed.includes(v)) throw new ConfigError(`${k} must be one of ${allowed.join(', ')}, got ${preview(v)}.`);
 };
 const bool = (k: keyof ModelConfig) => (v: unknown) => {
-  if (typeof v !== 'boolean') throw new ConfigError(`${k} must be true or false, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'boolean') throw new ConfigError(`${k} must be true or false, got ${preview(v)}.`);
 };
 const num = (k: keyof ModelConfig, lo: number, hi: number) => (v: unknown) => {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= lo || v > hi) throw new ConfigError(`${k} must be a number in (${lo}, ${hi}], got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= lo || v > hi) throw new ConfigError(`${k} must be a number in (${lo}, ${hi}], got ${preview(v)}.`);
 };
 
 const CHECKS: Record<keyof ModelConfig, (v: unknown) => void> = {
@@ -99,7 +100,7 @@ export function makeConfig(...overrides: (ConfigOverrides | Record<string, unkno
   const merged: Record<string, unknown> = { ...BASE };
   for (const o of overrides) {
     for (const [k, v] of Object.entries(o)) {
-      if (!KEYS.has(k)) throw new ConfigError(`Unknown model setting "${k}". Known settings: ${[...KEYS].join(', ')}.`);
+      if (!KEYS.has(k)) throw new ConfigError(`Unknown model setting ${preview(k, 40)}. Known settings: ${[...KEYS].join(', ')}.`);
       if (v !== undefined) merged[k] = v;
     }
   }
@@ -117,8 +118,9 @@ export function makeConfig(...overrides: (ConfigOverrides | Record<string, unkno
 }
 
 export function presetConfig(name: string, overrides: ConfigOverrides = {}): ModelConfig {
-  const p = PRESETS[name];
-  if (!p) throw new ConfigError(`Unknown preset "${name}". Presets: ${Object.keys(PRESETS).join(', ')}.`);
+  // Object.hasOwn: "toString" is not a preset.
+  const p = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+  if (!p) throw new ConfigError(`Unknown preset ${preview(name, 40)}. Presets: ${Object.keys(PRESETS).join(', ')}.`);
   return makeConfig(p, overrides);
 }
 

@@ -1,6 +1,7 @@
 // What every tokenizer shares: special tokens, encode around them, and decode through bytes.
 // A subclass supplies only its own ids: encodeOrdinary(text) and modelTokenBytes(id).
 
+import { preview } from '../util/preview';
 import { SpecialTokens } from './special';
 import type { EncodeOptions, SpecialTokenSpec, Tokenizer, TokenizerKind, TokenizerSpec } from './types';
 import { concatBytes, utf8Decode, utf8Encode } from './utf8';
@@ -70,7 +71,7 @@ export abstract class BaseTokenizer implements Tokenizer {
     if (!Array.isArray(specs)) throw new Error(`${this.kind} tokenizer spec: specialTokens must be an array`);
     for (const s of specs as SpecialTokenSpec[]) {
       if (!Number.isSafeInteger(s?.id) || s.id < this.modelVocabSize) {
-        throw new Error(`${this.kind} tokenizer spec: special token ${JSON.stringify(s?.content)} has id ${s?.id}, inside the model's ids 0..${this.modelVocabSize - 1}`);
+        throw new Error(`${this.kind} tokenizer spec: special token ${preview(s?.content)} has id ${preview(s?.id)}, inside the model's ids 0..${this.modelVocabSize - 1}`);
       }
       this.registerSpecial(s.content, s.id);
     }

@@ -6,6 +6,7 @@
 // exactly the corpus characters and encoding an unknown character throws an error naming it.
 // Lone surrogates in the corpus are not valid text and get no id.
 
+import { preview } from '../util/preview';
 import { BaseTokenizer } from './base';
 import type { CharTokenizerSpec } from './types';
 import { SINGLE_BYTES, utf8Encode } from './utf8';
@@ -44,7 +45,7 @@ export class CharTokenizer extends BaseTokenizer {
     const seen = new Set<string>();
     spec.chars.forEach((c, i) => {
       const isOneCodePoint = typeof c === 'string' && c.length > 0 && [...c].length === 1;
-      if (!isOneCodePoint) throw new Error(`char tokenizer spec: chars[${i}] is ${JSON.stringify(c)}, not one character`);
+      if (!isOneCodePoint) throw new Error(`char tokenizer spec: chars[${i}] is ${preview(c)}, not one character`);
       if (seen.has(c)) throw new Error(`char tokenizer spec: chars[${i}] ${JSON.stringify(c)} appears twice`);
       seen.add(c);
     });

@@ -6,6 +6,7 @@
 // lstrip/rstrip/single_word added tokens, which it ignores) we refuse the file instead.
 // Our encode recognises added tokens only with { allowSpecial: true }; the library always does.
 
+import { preview } from '../util/preview';
 import { BpeTokenizer, type BpeOptions } from './bpe-encode';
 import { gpt2StringToBytes } from './gpt2-bytes';
 import type { HfTokenizerJson } from './hf-json-types';
@@ -24,8 +25,8 @@ function isObject(x: unknown): x is Json {
 }
 
 function describe(x: unknown): string {
-  if (isObject(x)) return typeof x.type === 'string' ? `type ${JSON.stringify(x.type)}` : 'an object without "type"';
-  return Array.isArray(x) ? 'an array' : JSON.stringify(x) ?? String(x);
+  if (isObject(x)) return typeof x.type === 'string' ? `type ${preview(x.type)}` : 'an object without "type"';
+  return Array.isArray(x) ? 'an array' : preview(x);
 }
 
 function optionalBoolean(obj: Json, key: string, where: string): boolean | undefined {
@@ -106,7 +107,7 @@ function readMerges(model: Json, idOf: Map<string, number>): Int32Array {
   merges.forEach((m: unknown, i) => {
     const pair = typeof m === 'string' ? m.split(' ') : m;
     if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((p) => typeof p === 'string' && p.length > 0)) {
-      fail(`model.merges[${i}] is ${JSON.stringify(m)}; expected "left right" or ["left", "right"]`);
+      fail(`model.merges[${i}] is ${preview(m)}; expected "left right" or ["left", "right"]`);
     }
     const [left, right] = pair as [string, string];
     for (const part of [left, right]) {
@@ -144,7 +145,7 @@ export function bpeFromTokenizerJson(input: HfTokenizerJson | string | unknown):
   const model = root.model;
   if (model === undefined || model === null) fail('"model" is missing');
   if (!isObject(model)) fail(`"model" must be an object, got ${describe(model)}`);
-  if (model.type !== undefined && model.type !== 'BPE') fail(`model.type is ${JSON.stringify(model.type)}; only "BPE" (GPT-2 kind) is supported`);
+  if (model.type !== undefined && model.type !== 'BPE') fail(`model.type is ${preview(model.type)}; only "BPE" (GPT-2 kind) is supported`);
   if (root.normalizer !== undefined && root.normalizer !== null) fail(`normalizer ${describe(root.normalizer)} is not supported; a GPT-2 kind tokenizer has "normalizer": null`);
   const pre = byteLevelOrNull(root, 'pre_tokenizer', false)!;
   byteLevelOrNull(root, 'decoder', true);

@@ -1,5 +1,6 @@
 // Rebuild a tokenizer from the JSON a checkpoint stores (Tokenizer.toJSON()).
 
+import { preview } from '../util/preview';
 import { ByteTokenizer } from './byte';
 import { CharTokenizer } from './char';
 import { bpeFromTokenizerJson } from './hf-json';
@@ -12,11 +13,11 @@ export function tokenizerFromJSON(spec: TokenizerSpec | string): Tokenizer {
   }
   if (typeof s !== 'object' || s === null) throw new Error('tokenizer spec must be an object');
   const { kind, version } = s as { kind?: unknown; version?: unknown };
-  if (version !== 1) throw new Error(`tokenizer spec version ${JSON.stringify(version)} is not supported (expected 1)`);
+  if (version !== 1) throw new Error(`tokenizer spec version ${preview(version)} is not supported (expected 1)`);
   switch (kind) {
     case 'byte': return ByteTokenizer.fromJSON(s as TokenizerSpec & { kind: 'byte' });
     case 'char': return CharTokenizer.fromJSON(s as TokenizerSpec & { kind: 'char' });
     case 'bpe': return bpeFromTokenizerJson((s as TokenizerSpec & { kind: 'bpe' }).tokenizerJson);
-    default: throw new Error(`unknown tokenizer kind ${JSON.stringify(kind)} (expected "byte", "char" or "bpe")`);
+    default: throw new Error(`unknown tokenizer kind ${preview(kind)} (expected "byte", "char" or "bpe")`);
   }
 }

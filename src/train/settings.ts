@@ -1,4 +1,6 @@
 // Training hyperparameters: one plain typed object with defaults, validated loudly.
+import { preview } from '../util/preview';
+
 export interface TrainSettings {
   steps: number;
   batchSize: number;
@@ -38,14 +40,15 @@ const RULES: Record<keyof TrainSettings, [number, number, boolean]> = {
 export function makeSettings(...overrides: Partial<TrainSettings>[]): TrainSettings {
   const s: Record<string, unknown> = { ...DEFAULT_TRAIN };
   for (const o of overrides) for (const [k, v] of Object.entries(o)) {
-    if (!(k in RULES)) throw new Error(`Unknown training setting "${k}". Known: ${Object.keys(RULES).join(', ')}.`);
+    // Object.hasOwn, not `in`: "toString" or "constructor" from a file are unknown keys too.
+    if (!Object.hasOwn(RULES, k)) throw new Error(`Unknown training setting ${preview(k, 40)}. Known: ${Object.keys(RULES).join(', ')}.`);
     if (v !== undefined) s[k] = v;
   }
   for (const [k, [lo, hi, int]] of Object.entries(RULES)) {
     const v = s[k];
     if (v === undefined && k === 'seqLen') continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v)))
-      throw new Error(`Training setting ${k} must be ${int ? 'a whole number' : 'a number'} from ${lo} to ${hi}, got ${JSON.stringify(v)}.`);
+      throw new Error(`Training setting ${k} must be ${int ? 'a whole number' : 'a number'} from ${lo} to ${hi}, got ${preview(v)}.`);
   }
   return s as unknown as TrainSettings;
 }

@@ -167,6 +167,28 @@ describe('TabGPT checkpoint codec rejects inconsistent checkpoints', () => {
     expectError(withMetadata(good, { 'tabgpt.schedule': '{warmup: 10}' }), 'metadata-json', /tabgpt.schedule .* not valid JSON/);
   });
 
+  it('metadata JSON nested more than 64 levels deep, each with its own code, before JSON.parse', () => {
+    const deep = (levels: number) => `{"a":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+    for (const [key, code] of [['tabgpt.config', 'config'], ['tabgpt.tokenizer', 'tokenizer'], ['tabgpt.optimizer', 'optimizer'],
+      ['tabgpt.data', 'metadata-json'], ['tabgpt.rng', 'metadata-json'], ['tabgpt.schedule', 'metadata-json']] as const) {
+      expectError(withMetadata(good, { [key]: deep(100_000) }), code, new RegExp(`${key.replace('.', '\\.')} in this checkpoint nests .* more than 64 levels`));
+    }
+    // 64 levels (the object and 63 arrays) are still read.
+    expect(decodeCheckpoint(withMetadata(good, { 'tabgpt.schedule': deep(63) }), options).schedule).toEqual(JSON.parse(deep(63)));
+    expectError(withMetadata(good, { 'tabgpt.schedule': deep(64) }), 'metadata-json', /more than 64 levels/);
+  });
+
+  it('messages quote at most a short piece of a metadata value', () => {
+    let caught: unknown;
+    try {
+      decodeCheckpoint(withMetadata(good, { 'tabgpt.step': '9'.repeat(1_000_000) }), options);
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as CheckpointError).code).toBe('step');
+    expect((caught as CheckpointError).message.length).toBeLessThan(200);
+  });
+
   it('a parameter the config needs is missing, has the wrong shape or the wrong dtype', () => {
     const { tensors, metadata } = decodeSafetensors(good);
     const edit = (f: (t: TensorInput[]) => TensorInput[]) => encodeSafetensors(f(tensorsOf(tensors)), metadata);

@@ -6,6 +6,7 @@
 // (tooLong counts them, so the app can warn).
 // Training order is a seeded shuffle per epoch; the state is a few integers that a checkpoint keeps.
 // Does not render text (template.ts) or split train from held-out (the stage does).
+import { preview } from '../../util/preview';
 import { Rng } from '../../util/rng';
 import type { Batch } from '../batcher';
 import { IGNORE_TARGET, type EvalBatch } from '../eval-batches';
@@ -137,7 +138,7 @@ export class SftBatcher {
     const s = state as Partial<SftBatcherState> | null;
     const whole = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
     if (!s || s.version !== 1 || ![s.seed, s.epoch, s.cursor, s.B, s.T, s.examples, s.checksum].every(whole) || typeof s.packing !== 'boolean' || s.cursor! >= s.examples!)
-      throw new Error(`The saved SFT data-loader state is not valid: ${JSON.stringify(state)}.`);
+      throw new Error(`The saved SFT data-loader state is not valid: ${preview(state)}.`);
     if (s.examples !== examples.length || s.checksum !== examplesChecksum(examples))
       throw new Error('The SFT examples differ from the ones this run was saved with. Load the same dataset to resume, or start a new run.');
     const b = new SftBatcher(examples, { B: s.B!, T: s.T!, packing: s.packing, padId }, s.seed!);

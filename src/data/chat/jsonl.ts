@@ -6,6 +6,7 @@
 //   pairs: {"prompt": "..." | messages, "chosen": "..." | messages, "rejected": "..." | messages}
 //          {"chosen": messages, "rejected": messages}   (each side a whole conversation)
 // Other keys on a line (ids, sources) are ignored. Does not tokenize or render (template.ts does).
+import { preview } from '../../util/preview';
 import { ROLES, type ChatExample, type ChatMessage, type PreferencePair, type Role } from './types';
 
 export interface LineProblem {
@@ -60,7 +61,7 @@ function messages(value: unknown, what: string): ChatMessage[] {
   return value.map((m, k) => {
     const where = `${what}[${k}]`;
     if (!isObject(m)) throw new LineError(`${where} must be an object with "role" and "content"`);
-    if (!ROLES.includes(m.role as Role)) throw new LineError(`${where} has role ${JSON.stringify(m.role)}; expected system, user or assistant`);
+    if (!ROLES.includes(m.role as Role)) throw new LineError(`${where} has role ${preview(m.role)}; expected system, user or assistant`);
     return { role: m.role as Role, content: text(m.content, `${where}.content`) };
   });
 }
@@ -70,12 +71,12 @@ function requireAssistant(msgs: ChatMessage[], what: string): void {
 }
 
 function parseSft(v: Record<string, unknown>): ChatExample {
-  if ('messages' in v) {
+  if (Object.hasOwn(v, 'messages')) {
     const msgs = messages(v.messages, 'messages');
     requireAssistant(msgs, 'messages');
     return { messages: msgs };
   }
-  if ('prompt' in v || 'completion' in v) {
+  if (Object.hasOwn(v, 'prompt') || Object.hasOwn(v, 'completion')) {
     return { messages: [{ role: 'user', content: text(v.prompt, 'prompt') }, { role: 'assistant', content: text(v.completion, 'completion') }] };
   }
   throw new LineError('expected "messages", or "prompt" and "completion"');
@@ -90,7 +91,7 @@ function side(prompt: ChatMessage[], value: unknown, what: string): ChatMessage[
 }
 
 function parsePair(v: Record<string, unknown>): PreferencePair {
-  if (!('chosen' in v) || !('rejected' in v)) throw new LineError('expected "chosen" and "rejected"');
+  if (!Object.hasOwn(v, 'chosen') || !Object.hasOwn(v, 'rejected')) throw new LineError('expected "chosen" and "rejected"');
   let prompt: ChatMessage[] = [];
   if (v.prompt !== undefined) prompt = typeof v.prompt === 'string' ? [{ role: 'user', content: v.prompt }] : messages(v.prompt, 'prompt');
   else if (typeof v.chosen === 'string' || typeof v.rejected === 'string') throw new LineError('a reply given as a string needs a "prompt"');

@@ -4,6 +4,7 @@
 // after the last real token, whose index per row is `last` (what the pairwise-loss kernel reads).
 // A side longer than T keeps its LAST T tokens, so the reply and its <|end|> are always scored.
 // Training order is a seeded shuffle per epoch; its state is a few integers for checkpoints.
+import { preview } from '../../util/preview';
 import { Rng } from '../../util/rng';
 import { renderForTraining, type ChatTemplate } from './template';
 import type { PreferencePair } from './types';
@@ -99,7 +100,7 @@ export class PairBatcher {
     const s = state as Partial<PairBatcherState> | null;
     const whole = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
     if (!s || s.version !== 1 || ![s.seed, s.epoch, s.cursor, s.P, s.T, s.pairs, s.checksum].every(whole) || s.cursor! >= s.pairs!)
-      throw new Error(`The saved preference-pair loader state is not valid: ${JSON.stringify(state)}.`);
+      throw new Error(`The saved preference-pair loader state is not valid: ${preview(state)}.`);
     if (s.pairs !== pairs.length || s.checksum !== pairsChecksum(pairs))
       throw new Error('The preference pairs differ from the ones this run was saved with. Load the same dataset to resume, or start a new run.');
     const b = new PairBatcher(pairs, { P: s.P!, T: s.T!, padId }, s.seed!);

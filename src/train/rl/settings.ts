@@ -1,6 +1,8 @@
 // RL hyperparameters: one plain typed object with defaults (the standard RLHF recipe at tiny
 // scale), validated loudly. One "step" is one rollout + update phase for PPO and GRPO, one
 // optimizer step over `pairsPerStep` preference pairs for DPO.
+import { preview } from '../../util/preview';
+
 export type RlMethod = 'ppo' | 'grpo' | 'dpo';
 
 export interface RlSettings {
@@ -65,14 +67,14 @@ const RULES: Record<Exclude<keyof RlSettings, 'method'>, Rule> = {
 export function makeRlSettings(...overrides: Partial<RlSettings>[]): RlSettings {
   const s: Record<string, unknown> = { ...DEFAULT_RL };
   for (const o of overrides) for (const [k, v] of Object.entries(o)) {
-    if (k !== 'method' && !(k in RULES)) throw new Error(`Unknown RL setting "${k}". Known: method, ${Object.keys(RULES).join(', ')}.`);
+    if (k !== 'method' && !Object.hasOwn(RULES, k)) throw new Error(`Unknown RL setting ${preview(k, 40)}. Known: method, ${Object.keys(RULES).join(', ')}.`);
     if (v !== undefined) s[k] = v;
   }
-  if (!['ppo', 'grpo', 'dpo'].includes(s.method as string)) throw new Error(`The RL method must be ppo, grpo or dpo, got ${JSON.stringify(s.method)}.`);
+  if (!['ppo', 'grpo', 'dpo'].includes(s.method as string)) throw new Error(`The RL method must be ppo, grpo or dpo, got ${preview(s.method)}.`);
   for (const [k, [lo, hi, int]] of Object.entries(RULES)) {
     const v = s[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v)))
-      throw new Error(`RL setting ${k} must be ${int ? 'a whole number' : 'a number'} from ${lo} to ${hi}, got ${JSON.stringify(v)}.`);
+      throw new Error(`RL setting ${k} must be ${int ? 'a whole number' : 'a number'} from ${lo} to ${hi}, got ${preview(v)}.`);
   }
   const r = s as unknown as RlSettings;
   const rows = rolloutRows(r);
