@@ -2,7 +2,7 @@
 // features and limits (the ones that bound model size first, then all of them).
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import { formatBytes } from '../gpu/limits';
+import { formatBytes } from '../util/format';
 import { panelStyles } from './styles';
 import { UseTrainer } from './trainer-context';
 

@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { CheckpointManifest } from '../checkpoint/store';
-import { formatBytes } from '../gpu/limits';
+import { formatBytes } from '../util/format';
 import type { LoadedCheckpoint } from '../worker/engine-bridge';
 import { panelStyles } from './styles';
 import { UseTrainer } from './trainer-context';
