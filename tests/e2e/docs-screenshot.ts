@@ -18,7 +18,7 @@ try {
   await page.locator('[data-testid=start]').click();
   await page.locator('[data-testid=start]:not([disabled])').waitFor({ timeout: 30 * 60_000 });
   await page.locator('[data-testid=generate]').click();
-  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return !t.sampling && t.sampleText.length > 0; }, undefined, { timeout: 5 * 60_000 });
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer.run; return !t.sampling && t.sampleText.length > 0; }, undefined, { timeout: 5 * 60_000 });
   for (const b of await page.getByRole('button', { name: 'Dismiss message' }).all()) await b.click();
   await page.waitForTimeout(500);
   const bottom = await page.locator('tg-sample-panel').evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);

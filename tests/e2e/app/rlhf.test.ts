@@ -24,7 +24,7 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   await sftTab.click();
   for (const [k, v] of Object.entries({ steps: '2', batch: '2', evalEvery: '0', evalCount: '0' })) await page.locator(`input[name=sft-${k}]`).fill(v);
   await page.locator('[data-testid=sft-start]').click();
-  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'sft' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer.run; return t.runStage === 'sft' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
   expect(await messages(page, 'error')).toBe('');
 
   await expect.poll(() => rlTab.isEnabled()).toBe(true);
@@ -35,7 +35,7 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   for (const [k, v] of Object.entries({ steps: '2', lr: '0.001', promptsPerStep: '2', groupSize: '2', maxNewTokens: '4' })) await page.locator(`input[name=rl-${k}]`).fill(v);
   const started = Date.now();
   await page.locator('[data-testid=rlhf-start]').click();
-  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'rlhf' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer.run; return t.runStage === 'rlhf' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
   console.log(`[e2e] 2 GRPO steps (2 prompts × 2) in ${Date.now() - started} ms`);
   expect(await messages(page, 'error')).toBe('');
   expect(await page.locator('[data-testid=rlhf-progress] .top').textContent()).toMatch(/Step 2 of 2/);
@@ -69,13 +69,13 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   await page.locator('tg-stage-rail [data-stage=reward]').click();
   for (const [k, v] of Object.entries({ steps: '2', batch: '2', evalEvery: '0', evalCount: '1' })) await page.locator(`input[name=reward-${k}]`).fill(v);
   await page.locator('[data-testid=reward-start]').click();
-  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'reward' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer.run; return t.runStage === 'reward' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
   await rlTab.click();
   await page.locator('input[name=rl-method][value=ppo]').check();
   await page.locator('input[name=rl-reward][value=model]').check();
   await page.locator('input[name=rl-steps]').fill('1');
   await page.locator('[data-testid=rlhf-start]').click();
-  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === 'rlhf' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer.run; return t.runStage === 'rlhf' && t.runState === 'idle' && t.lastEnd !== ''; }, null, { timeout: 120_000 });
   expect(await messages(page, 'error')).toBe('');
   expect(await page.locator('tg-rl-chart .plot').first().getAttribute('data-points')).toBe('1');
   expect(await page.locator('[data-testid=rl-chart-value]').textContent()).toMatch(/^-?\d/); // PPO trains a value head

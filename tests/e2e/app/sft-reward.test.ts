@@ -20,7 +20,7 @@ async function fill(page: Page, stage: string, values: Record<string, string>): 
 /** Waits for a post-training run to finish (its Start enabled again) and returns its progress text. */
 async function waitForPost(page: Page, stage: string): Promise<string> {
   // The run's stage is set when it starts (the reward panel first reads the picks) and its end when it ends.
-  await page.waitForFunction((id) => { const t = document.querySelector('tg-app')!.trainer; return t.runStage === id && t.runState === 'idle' && t.lastEnd !== ''; }, stage, { timeout: 120_000 });
+  await page.waitForFunction((id) => { const t = document.querySelector('tg-app')!.trainer.run; return t.runStage === id && t.runState === 'idle' && t.lastEnd !== ''; }, stage, { timeout: 120_000 });
   expect(await messages(page, 'error')).toBe('');
   await page.locator(`[data-testid=${stage}-start]:not([disabled])`).waitFor();
   return ((await page.locator(`[data-testid=${stage}-progress] .top`).textContent()) ?? '').replace(/\s+/g, ' ').trim();
