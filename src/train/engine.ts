@@ -165,7 +165,7 @@ export class TrainingEngine implements EngineBridge {
   }
 
   score(prompt: string, answer: string): Promise<number> {
-    return this.control.atGap(() => {
+    return this.control.atGap(async () => {
       if (!this.reward) throw new Error('There is no reward model yet: train one first.');
       return rewardScore(this.reward, prompt, answer);
     });

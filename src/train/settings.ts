@@ -73,8 +73,11 @@ export function resumeSettings(defaults: Partial<TrainSettings>, saved: Partial<
   const settings = makeSettings(defaults, saved, overrides, { scheduleSteps: horizon });
   const a = scheduleOf(before), b = scheduleOf(settings);
   const notes: string[] = [];
+  // Steps after this one train at the floor rate: the horizon, or (when warmup outlasts it) one
+  // step after warmup, which first peaks once (schedule.ts).
+  const floorAt = horizon > b.warmupSteps ? horizon : b.warmupSteps + 1;
   if (settings.steps !== before.steps)
-    notes.push(`The run now ends at step ${settings.steps} (it was set to ${before.steps}); its learning-rate schedule keeps the original horizon of ${horizon} steps${settings.steps > horizon ? `, so steps after ${horizon} train at the floor rate ${b.minLr.toExponential(2)}` : ''}.`);
+    notes.push(`The run now ends at step ${settings.steps} (it was set to ${before.steps}); its learning-rate schedule keeps the original horizon of ${horizon} steps${settings.steps > floorAt ? `, so steps after ${floorAt} train at the floor rate ${b.minLr.toExponential(2)}` : ''}.`);
   const changed = (['maxLr', 'minLr', 'warmupSteps'] as const).filter((k) => a[k] !== b[k]);
   if (changed.length) notes.push(`The learning-rate schedule changes: ${changed.map((k) => `${k} ${a[k]} → ${b[k]}`).join(', ')}.`);
   return { settings, notice: notes.length ? notes.join(' ') : undefined };

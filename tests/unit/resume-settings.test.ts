@@ -30,6 +30,15 @@ describe('resumeSettings', () => {
     expect(twice.settings.scheduleSteps).toBe(100);
   });
 
+  it('names the step where the rate really reaches its floor when warmup outlasts the horizon', () => {
+    const short = makeSettings({ steps: 6, warmupSteps: 20, lr: 3e-3, minLr: 3e-4 });
+    const { settings, notice } = resumeSettings({}, short, { steps: 30 });
+    expect(notice).toBe('The run now ends at step 30 (it was set to 6); its learning-rate schedule keeps the original horizon of 6 steps, so steps after 21 train at the floor rate 3.00e-4.');
+    // Step s (1-based) trains at learningRate(s - 1): step 21 at the peak, every step after at the floor.
+    expect(learningRate(scheduleOf(settings), 20)).toBeCloseTo(3e-3, 15);
+    for (const t of [21, 22, 29]) expect(learningRate(scheduleOf(settings), t)).toBeCloseTo(3e-4, 15);
+  });
+
   it('says when the schedule itself changes', () => {
     const { notice } = resumeSettings({}, saved, { lr: 2e-3 });
     expect(notice).toBe('The learning-rate schedule changes: maxLr 0.001 → 0.002.');
