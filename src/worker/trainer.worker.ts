@@ -39,15 +39,25 @@ function checkpointMeta(saved: SavedCheckpoint, name: string, kind: 'manual' | '
   return { name, kind, step: saved.step, stage: saved.stage, summary: describeModel(saved.model) };
 }
 
-/** Stores an autosave; a failure is reported, never thrown into the run. */
-async function autosave(take: () => Promise<SavedCheckpoint>, events: { push(e: RunEvent): void }): Promise<void> {
+/** Takes an autosave between two steps and stores it while training goes on; `writes` collects
+ *  the store writes so the run's end can wait for them. A failure is reported, never thrown into the run. */
+async function autosave(take: () => Promise<SavedCheckpoint>, events: { push(e: RunEvent): void }, writes: Promise<void>[]): Promise<void> {
+  const failed = (e: unknown) => events.push({ type: 'autosave-failed', error: errorText(e) });
+  let saved: SavedCheckpoint;
   try {
-    const saved = await take();
-    const manifest = await (await checkpointStore()).save(saved.bytes, checkpointMeta(saved, `Autosave, step ${saved.step}`, 'auto'));
-    events.push({ type: 'autosaved', manifest });
+    saved = await take();
   } catch (e) {
-    events.push({ type: 'autosave-failed', error: errorText(e) });
+    failed(e);
+    return;
   }
+  writes.push((async () => {
+    try {
+      const manifest = await (await checkpointStore()).save(saved.bytes, checkpointMeta(saved, `Autosave, step ${saved.step}`, 'auto'));
+      events.push({ type: 'autosaved', manifest });
+    } catch (e) {
+      failed(e);
+    }
+  })());
 }
 
 const api = {
@@ -70,10 +80,12 @@ const api = {
     if (running) throw new Error('A run is already in progress; stop it before starting another.');
     running = true;
     const events = throttled<RunEvent>(onEvents);
+    const writes: Promise<void>[] = [];
     try {
       // The loop autosaves every AUTOSAVE_MS between two steps, and once when a run that took a step ends.
-      await eng.start(opts, (p) => events.push({ type: 'step', ...p }), { everyMs: AUTOSAVE_MS, save: (take) => autosave(take, events) });
+      await eng.start(opts, (p) => events.push({ type: 'step', ...p }), { everyMs: AUTOSAVE_MS, save: (take) => autosave(take, events, writes) });
     } finally {
+      await Promise.all(writes);
       running = false;
       events.flush();
       releaseCallback(onEvents);
