@@ -36,9 +36,9 @@ export class TgCheckpointsPanel extends LitElement {
     const list = t?.checkpoints.list ?? [];
     return html`<section class="panel" aria-labelledby="ckpt-h">
       <h2 id="ckpt-h">Checkpoints <small data-testid="storage">${this.storageText()}</small></h2>
-      ${t && t.checkpoints.persisted === false ? html`<p class="row"><button @click=${() => t.checkpoints.requestPersist()}>Keep checkpoints when disk space is low</button></p>` : nothing}
-      ${(t?.checkpoints.jobs ?? []).map((j) => html`<tg-progress label=${j.label} .value=${j.done} .max=${j.total} cancellable
-        detail=${j.total ? `${formatBytes(j.done)} of ${formatBytes(j.total)}` : ''} @cancel=${() => t?.checkpoints.cancelJob(j.id)}></tg-progress>`)}
+      ${t && t.storage.persisted === false ? html`<p class="row"><button @click=${() => t.storage.requestPersist()}>Keep checkpoints when disk space is low</button></p>` : nothing}
+      ${(t?.jobs.list ?? []).map((j) => html`<tg-progress label=${j.label} .value=${j.done} .max=${j.total} cancellable
+        detail=${j.total ? `${formatBytes(j.done)} of ${formatBytes(j.total)}` : ''} @cancel=${() => t?.jobs.cancel(j.id)}></tg-progress>`)}
       ${list.length === 0
         ? html`<p class="muted" data-testid="no-checkpoints">No checkpoints yet. Runs autosave here, and you can import a .safetensors file below.</p>`
         : html`<ul data-testid="checkpoint-list">${list.map((m) => this.renderItem(m))}</ul>`}
@@ -53,7 +53,7 @@ export class TgCheckpointsPanel extends LitElement {
 
   private renderItem(m: CheckpointManifest) {
     const t = this.trainer.value;
-    const busy = (t?.checkpoints.jobs.length ?? 0) > 0;
+    const busy = t?.jobs.busy ?? false;
     return html`<li data-id=${m.id}>
       ${this.renaming === m.id
         ? html`<form class="row rename" @submit=${(e: Event) => this.submitRename(e, m)}>
@@ -85,9 +85,9 @@ export class TgCheckpointsPanel extends LitElement {
   }
 
   private storageText() {
-    const s = this.trainer.value?.checkpoints.storage;
+    const s = this.trainer.value?.storage.info;
     if (!s || !s.quota) return '';
-    return `${formatBytes(s.usage)} of ${formatBytes(s.quota)} used${this.trainer.value?.checkpoints.persisted ? ', persistent' : ''}`;
+    return `${formatBytes(s.usage)} of ${formatBytes(s.quota)} used${this.trainer.value?.storage.persisted ? ', persistent' : ''}`;
   }
 
   private async startRename(m: CheckpointManifest) {
