@@ -1,5 +1,5 @@
 // Errors from the checkpoint store, with messages a person can act on.
-import { formatBytes } from '../gpu/limits';
+import { formatBytes } from '../util/format';
 
 export type StoreErrorKind = 'quota' | 'not-found' | 'corrupt' | 'cancelled' | 'invalid' | 'unavailable';
 

@@ -10,7 +10,9 @@ import { writeFileAtomic } from './write-file';
 import { presetConfig, LLAMA_STYLE, PRESETS } from '../model/config';
 import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
 import { countParams } from '../model/params';
-import { PretrainRun, type Progress } from '../train/pretrain';
+import { PretrainRun } from '../train/pretrain';
+import type { LoopProgress } from '../train/runtime/loop';
+import { runInTerminal } from './run-loop';
 import { corpusText, corpusTokenizer } from './corpus-arg';
 
 const SPEC = {
@@ -31,7 +33,7 @@ const SPEC = {
   'sample-tokens': { kind: 'number', integer: true, min: 1, max: 4096, help: 'length of the final sample in tokens (default 200)' },
 } satisfies ArgSpec;
 
-function bar(p: Progress): string {
+function bar(p: LoopProgress & { loss: number; lr: number; valLoss?: number }): string {
   const width = 24, filled = Math.round((p.step / p.totalSteps) * width);
   const eta = Number.isFinite(p.etaSec) ? `${Math.round(p.etaSec)}s` : '?';
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}`
@@ -60,14 +62,15 @@ async function runPretrain(args: Args, gpu: Gpu): Promise<void> {
   }
   const interactive = process.stderr.isTTY;
   let lastLine = 0;
-  await pretrain.run({
-    onProgress: (p) => {
+  const end = await runInTerminal(pretrain, {
+    onStep: (r, progress) => {
+      const p = { ...progress, loss: r.loss, lr: r.lr, valLoss: pretrain.lastValLoss };
       if (interactive) process.stderr.write(`\r${bar(p)}   `);
       if (p.step - lastLine >= (interactive ? 50 : 10) || p.step === p.totalSteps) { lastLine = p.step; console.log(`${interactive ? '\n' : ''}${bar(p)}`); }
     },
   });
   if (pretrain.lastValLoss === undefined) await pretrain.evaluate();
-  console.log(`\nfinal: step ${pretrain.step}, validation loss ${pretrain.lastValLoss?.toFixed(4)}${pretrain.skipped ? `, ${pretrain.skipped} steps skipped (non-finite gradients)` : ''}`);
+  console.log(`\nfinal: step ${pretrain.step}, validation loss ${pretrain.lastValLoss?.toFixed(4)}${end.skipped ? `, ${end.skipped} steps skipped (non-finite gradients)` : ''}`);
   if (args.out) {
     const bytes = await pretrain.checkpoint();
     await writeFileAtomic(args.out, bytes);

@@ -8,8 +8,10 @@ import type { CliStage } from './stage';
 import type { Gpu } from '../gpu/gpu';
 import { writeFileAtomic } from './write-file';
 import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
-import { readJsonl } from './stage-sft';
-import { RewardRun, type RewardProgress } from '../train/reward';
+import { readJsonl } from './jsonl-file';
+import { runInTerminal } from './run-loop';
+import { RewardRun } from '../train/reward';
+import type { RewardStepResult } from '../train/reward-trainer';
 import type { RewardMetrics } from '../train/reward-metrics';
 import { parsePairsJsonl } from '../data/chat/jsonl';
 import { preferencePairs, loadTaskFamilies, ALL_TASK_NAMES as TASK_NAMES } from '../tasks';
@@ -41,9 +43,9 @@ function show(label: string, m: RewardMetrics): void {
     + `\n  chosen ${m.chosen.mean.toFixed(3)} ± ${m.chosen.std.toFixed(3)}, rejected ${m.rejected.mean.toFixed(3)} ± ${m.rejected.std.toFixed(3)}`);
 }
 
-function line(p: RewardProgress): string {
-  return `step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)} batch accuracy ${pct(p.accuracy)} margin ${p.margin.toFixed(3)}`
-    + (p.heldout ? ` held-out ${pct(p.heldout.accuracy)}` : '') + ` epoch ${p.epochs.toFixed(2)} lr ${p.lr.toExponential(2)}`;
+function line(run: RewardRun, r: RewardStepResult): string {
+  return `step ${r.step}/${run.totalSteps} loss ${r.loss.toFixed(4)} batch accuracy ${pct(r.accuracy)} margin ${r.margin.toFixed(3)}`
+    + (run.lastMetrics ? ` held-out ${pct(run.lastMetrics.accuracy)}` : '') + ` epoch ${run.epochs.toFixed(2)} lr ${r.lr.toExponential(2)}`;
 }
 
 async function runReward(args: Args, gpu: Gpu): Promise<void> {
@@ -61,7 +63,7 @@ async function runReward(args: Args, gpu: Gpu): Promise<void> {
   if (run.tooLong > 0) console.log(`note: ${run.tooLong} training pairs have a side longer than a row; their start was cut.`);
   if (run.heldoutCount === 0) throw new Error('There are no held-out pairs: give more pairs or a larger validation fraction.');
   show('before', await run.evaluate());
-  await run.run({ onProgress: (p) => console.log(line(p)) });
+  await runInTerminal(run, { onStep: (r) => console.log(line(run, r)) });
   show('after', await run.evaluate());
   if (args.out) {
     const bytes = await run.checkpoint();

@@ -11,10 +11,11 @@ import type { CliStage } from './stage';
 import type { Gpu } from '../gpu/gpu';
 import { writeFileAtomic } from './write-file';
 import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
-import { readJsonl } from './stage-sft';
+import { readJsonl } from './jsonl-file';
+import { runInTerminal } from './run-loop';
 import { parsePairsJsonl } from '../data/chat/jsonl';
 import { loadTaskFamilies, ALL_TASK_NAMES as TASK_NAMES } from '../tasks';
-import { RlRun, type RlProgress } from '../train/rl/run';
+import { RlRun, type RlEval, type RlStepResult } from '../train/rl/run';
 import { builtinTask } from '../train/rl/tasks';
 import type { RlMethod } from '../train/rl/settings';
 
@@ -52,7 +53,7 @@ type Args = { [K in keyof typeof SPEC]?: (typeof SPEC)[K]['kind'] extends 'numbe
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-function line(p: RlProgress): string {
+function line(p: RlStepResult & { totalSteps: number; seconds: number }): string {
   const head = `step ${p.step}/${p.totalSteps} ${p.seconds.toFixed(0)}s`;
   if (p.dpo) return `${head} loss ${p.dpo.loss.toFixed(4)} reward accuracy ${pct(p.dpo.accuracy)} margin ${p.dpo.margin.toFixed(3)}`;
   const m = p.pg!;
@@ -60,13 +61,9 @@ function line(p: RlProgress): string {
     + (Number.isNaN(m.valueLoss) ? '' : ` value loss ${m.valueLoss.toFixed(4)}`) + ` length ${m.responseLength.toFixed(1)}`;
 }
 
-async function showAccuracy(run: RlRun, label: string): Promise<void> {
-  const greedy = await run.heldoutAccuracy({ temperature: 0 }), sampled = await run.heldoutAccuracy({ temperature: 1 });
-  let text = `${label}: held-out accuracy greedy ${pct(greedy)}, sampled ${pct(sampled)}`;
-  if (run.settings.method === 'dpo') {
-    const p = await run.heldoutPreference();
-    text += `; held-out pairs: implicit reward accuracy ${pct(p.accuracy)}, margin ${p.margin.toFixed(3)}`;
-  }
+function showAccuracy(label: string, e: RlEval): void {
+  let text = `${label}: held-out accuracy greedy ${pct(e.greedy)}, sampled ${pct(e.sampled)}`;
+  if (e.preference) text += `; held-out pairs: implicit reward accuracy ${pct(e.preference.accuracy)}, margin ${e.preference.margin.toFixed(3)}`;
   console.log(text);
 }
 
@@ -89,12 +86,14 @@ async function runRl(args: Args, gpu: Gpu): Promise<void> {
   const s = run.settings;
   console.log(`RL: ${method} on ${args.reward ? `reward model ${args.reward}` : `task ${task.name} (${task.summary})`}; sequences of ${run.T} tokens`);
   console.log(`GPU memory planned:\n${run.memory.summary}`);
-  await showAccuracy(run, 'before');
-  while (run.step < s.steps) {
-    await run.run({ steps: s.evalEvery > 0 ? s.evalEvery : undefined, onProgress: (p) => console.log(line(p)) });
-    if (run.step < s.steps) await showAccuracy(run, `step ${run.step}`);
-  }
-  await showAccuracy(run, 'after');
+  showAccuracy('before', await run.evaluateHeldout());
+  // The loop evaluates every --eval-every steps and at the last step; with 0, only here at the end.
+  let evaluatedAt = -1;
+  await runInTerminal(run, {
+    onStep: (r, p) => console.log(line({ ...r, totalSteps: p.totalSteps, seconds: p.elapsedSec })),
+    onEval: (e, step) => { evaluatedAt = step; showAccuracy(step === s.steps ? 'after' : `step ${step}`, e); },
+  });
+  if (evaluatedAt !== run.step) showAccuracy('after', await run.evaluateHeldout());
   if (args.out) {
     const bytes = await run.checkpoint();
     await writeFileAtomic(args.out, bytes);

@@ -8,9 +8,12 @@ import type { CliStage } from './stage';
 import type { Gpu } from '../gpu/gpu';
 import { writeFileAtomic } from './write-file';
 import { LANGUAGE_MODEL_STAGES } from './checkpoint-check';
-import { SftRun, type SftProgress } from '../train/sft';
+import { SftRun } from '../train/sft';
 import type { ExactMatchResult } from '../train/sft-eval';
-import { describeProblems, parseSftJsonl } from '../data/chat/jsonl';
+import type { StepResult } from '../train/runtime/stage-run';
+import { parseSftJsonl } from '../data/chat/jsonl';
+import { readJsonl } from './jsonl-file';
+import { runInTerminal } from './run-loop';
 import { evalItems, sftExamples, loadTaskFamilies, ALL_TASK_NAMES as TASK_NAMES } from '../tasks';
 
 const SPEC = {
@@ -35,24 +38,15 @@ const SPEC = {
 
 type Args = { [K in keyof typeof SPEC]?: (typeof SPEC)[K]['kind'] extends 'number' ? number : (typeof SPEC)[K]['kind'] extends 'flag' ? boolean : string };
 
-function line(p: SftProgress): string {
-  return `step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}` + (p.valLoss !== undefined ? ` held-out ${p.valLoss.toFixed(4)}` : '')
-    + (p.exactMatch !== undefined ? ` exact ${(100 * p.exactMatch).toFixed(1)}%` : '') + ` epoch ${p.epochs.toFixed(2)} lr ${p.lr.toExponential(2)}`;
+function line(run: SftRun, r: StepResult): string {
+  const exact = run.lastExactMatch?.accuracy;
+  return `step ${r.step}/${run.totalSteps} loss ${r.loss.toFixed(4)}` + (run.lastValLoss !== undefined ? ` held-out ${run.lastValLoss.toFixed(4)}` : '')
+    + (exact !== undefined ? ` exact ${(100 * exact).toFixed(1)}%` : '') + ` epoch ${run.epochs.toFixed(2)} lr ${r.lr.toExponential(2)}`;
 }
 
 function showExactMatch(label: string, r: ExactMatchResult): void {
   console.log(`${label}: exact match ${r.correct}/${r.total} = ${(100 * r.accuracy).toFixed(1)}%`);
   for (const x of r.replies.slice(0, 4)) console.log(`  ${x.ok ? 'ok ' : 'bad'} ${JSON.stringify(x.question)} -> ${JSON.stringify(x.got)} (want ${JSON.stringify(x.expected)})`);
-}
-
-/** Reads a JSONL dataset; bad lines abort unless the user said to skip them. */
-export function readJsonl<T>(path: string, parse: (text: string) => { records: T[]; problems: { line: number; reason: string }[] }, skipBad: boolean | undefined): T[] {
-  const { records, problems } = parse(readFileSync(path, 'utf8'));
-  if (problems.length > 0) {
-    console.log(`${path}: ${problems.length} bad line(s), ${records.length} good:\n${describeProblems(problems)}`);
-    if (!skipBad) throw new Error(`Fix the lines above, or pass --skip-bad-lines to train on the ${records.length} good ones.`);
-  }
-  return records;
 }
 
 async function runSft(args: Args, gpu: Gpu): Promise<void> {
@@ -70,10 +64,10 @@ async function runSft(args: Args, gpu: Gpu): Promise<void> {
   console.log(`model: vocabulary ${run.config.vocabSize}, ${train.length} conversations (${run.heldoutCount} held out for loss), ${items.length} exact-match questions (${evalTask}), step ${run.step}`);
   if (run.tooLong > 0) console.log(`note: ${run.tooLong} training conversations are longer than a row and were cut.`);
   if (items.length) showExactMatch('before', await run.exactMatch());
-  await run.run({ onProgress: (p) => console.log(line(p)) });
+  const end = await runInTerminal(run, { onStep: (r) => console.log(line(run, r)) });
   if (run.lastValLoss === undefined) await run.evaluate();
   if (items.length) showExactMatch('after', run.lastExactMatch && run.settings.evalEvery > 0 ? run.lastExactMatch : await run.exactMatch());
-  console.log(`final: step ${run.step}${run.lastValLoss !== undefined ? `, held-out loss ${run.lastValLoss.toFixed(4)}` : ''}${run.skipped ? `, ${run.skipped} steps skipped` : ''}`);
+  console.log(`final: step ${run.step}${run.lastValLoss !== undefined ? `, held-out loss ${run.lastValLoss.toFixed(4)}` : ''}${end.skipped ? `, ${end.skipped} steps skipped` : ''}`);
   if (args.out) {
     const bytes = await run.checkpoint();
     await writeFileAtomic(args.out, bytes);

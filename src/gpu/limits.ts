@@ -1,14 +1,6 @@
 // Checks a planned allocation against the device's limits before it is made.
 import { GpuError } from './errors';
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
+import { formatBytes } from '../util/format';
 
 /** Throws GpuError('limit') when one buffer of `bytes` cannot exist or be bound as storage. */
 export function checkBufferFits(limits: GPUSupportedLimits, bytes: number, what: string): void {

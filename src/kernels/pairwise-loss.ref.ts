@@ -1,10 +1,7 @@
 // CPU reference for pairwise-loss.ts, in float64.
+import { negLogSigmoid } from '../util/math';
 const reward = (values: ArrayLike<number>, last: ArrayLike<number>, row: number, T: number) => values[row * T + last[row]];
 
-/** softplus(−m) = −log σ(m), computed without overflow. */
-export function negLogSigmoid(m: number): number {
-  return Math.max(-m, 0) + Math.log1p(Math.exp(-Math.abs(m)));
-}
 
 export function pairwiseLossForwardRef(values: ArrayLike<number>, last: ArrayLike<number>, P: number, T: number): { stats: Float64Array; summary: Float64Array } {
   const stats = new Float64Array(4 * P);

@@ -3,7 +3,7 @@
 // pre-activation); scratch buffers are shared across layers.
 import type { Gpu } from '../gpu/gpu';
 import { type ModelConfig, fcWidth, qkvWidth } from './config';
-import { formatBytes } from '../gpu/limits';
+import { formatBytes } from '../util/format';
 
 export interface LayerActs {
   x: GPUBuffer;      // (BT, C) residual stream entering the block

@@ -1,11 +1,18 @@
 // Write a BPE tokenizer as a Hugging Face tokenizer.json (GPT-2 kind), loadable by
 // @huggingface/tokenizers, the Rust `tokenizers` crate, and our own hf-json.ts.
 
-import type { BpeTokenizer } from './bpe-encode';
 import { bytesToGpt2String } from './gpt2-bytes';
 import type { HfTokenizerJson } from './hf-json-types';
 
-export function toTokenizerJson(bpe: BpeTokenizer): HfTokenizerJson {
+/** What the export reads of a BPE tokenizer (bpe-encode.ts's BpeTokenizer has it; named here
+ *  structurally so that bpe-encode.ts, which calls this, is not imported back: no cycle). */
+export interface BpeExportSource {
+  model: { tokens: ReadonlyArray<Uint8Array | undefined>; merges: Int32Array };
+  options: { addPrefixSpace: boolean; useRegex: boolean; ignoreMerges: boolean; unkId: number | null };
+  addedTokens(): Array<{ content: string; id: number; special: boolean }>;
+}
+
+export function toTokenizerJson(bpe: BpeExportSource): HfTokenizerJson {
   const { tokens, merges } = bpe.model;
   const added = bpe.addedTokens();
   const addedById = new Map(added.map((t) => [t.id, t.content]));

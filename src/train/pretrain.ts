@@ -1,21 +1,28 @@
-// Pretraining: a base model learns next-token prediction on raw text. This module ties the engine
-// pieces together for one run — model, LmTrainer, data windows, schedule, evaluation, sampling and
-// checkpoints — and is what both the headless runner and the web worker drive.
+// Pretraining: a base model learns next-token prediction on raw text. This module is the stage —
+// model, LmTrainer, data windows, held-out loss, sampling and checkpoints — as a StageRun that the
+// one loop (runtime/loop.ts) drives, for the headless runner and the web worker alike.
 // Resuming from a checkpoint restores weights, AdamW moments, the step, and the data order.
+// It does not loop, pause or report progress itself (the loop does).
 import type { Gpu } from '../gpu/gpu';
 import { Gpt } from '../model/gpt';
 import { makeConfig, type ModelConfig } from '../model/config';
-import { expectedShapes, initParams, paramSpecs } from '../model/params';
+import { initParams } from '../model/params';
 import { KvSampler } from '../model/sampler';
-import { LmTrainer, type StepResult } from './lm-trainer';
+import { LmTrainer, type StepResult as LmStepResult } from './lm-trainer';
 import { learningRate } from './schedule';
-import { makeSettings, type TrainSettings } from './settings';
+import { makeSettings, resumeSettings, scheduleOf, type TrainSettings } from './settings';
 import { Batcher } from '../data/batcher';
 import { splitTokens } from '../data/split';
 import { evalBatches } from '../data/eval-batches';
-import { encodeCheckpoint, decodeCheckpoint, type Checkpoint } from '../checkpoint/codec';
+import { encodeCheckpoint } from '../checkpoint/codec';
 import { tokenizerFromJSON, StreamingDecoder, type Tokenizer } from '../tokenizer';
 import type { SamplingParams } from '../model/sample-cpu';
+import { modelParams, readCheckpoint, STAGES, weightsOf } from './checkpoint-io';
+import { loadMoments, saveMoments } from './moments';
+import type { StageRun } from './runtime/stage-run';
+import { runStage } from './runtime/loop';
+
+export { readCheckpoint } from './checkpoint-io';
 
 export interface Progress {
   step: number;
@@ -29,28 +36,21 @@ export interface Progress {
   skipped: number;
 }
 
-export interface RunOptions {
-  /** Stop after this many more steps (default: until settings.steps). */
-  steps?: number;
-  onProgress?: (p: Progress) => void;
-  signal?: AbortSignal;
-  /** Awaited before each step: where a caller pauses the run or takes a consistent snapshot. */
-  beforeStep?: () => Promise<void>;
-}
+/** Held-out numbers of a pretraining run. */
+export interface PretrainEval { valLoss: number }
 
 export interface SampleRequest extends Partial<SamplingParams> { prompt: string; maxTokens?: number; seed?: number; stop?: string[] }
 
-export class PretrainRun {
-  readonly stage: string = 'pretrain';
+export class PretrainRun implements StageRun<LmStepResult, PretrainEval> {
+  readonly stage: string = STAGES.pretrain;
   step = 0;
-  skipped = 0;
   lastValLoss: number | undefined;
+  /** What resuming changed about the schedule, in words (resumeSettings); undefined if nothing. */
+  resumeNotice: string | undefined;
   private readonly trainer: LmTrainer;
   private readonly batcher: Batcher;
   private readonly val: Int32Array | Uint32Array;
   private sampler: KvSampler | null = null;
-  /** Step results read back outside run() (by checkpoint()), reported at the next report. */
-  private unreported: StepResult[] = [];
 
   private constructor(readonly gpu: Gpu, readonly model: Gpt, readonly tokenizer: Tokenizer, readonly settings: TrainSettings, tokens: Int32Array | Uint32Array, batcherState?: unknown) {
     const T = settings.seqLen ?? model.config.contextLength;
@@ -75,59 +75,43 @@ export class PretrainRun {
     const ck = readCheckpoint(bytes);
     const tokenizer = tokenizerFromJSON(ck.tokenizer as never);
     const saved = (ck.schedule ?? {}) as Partial<TrainSettings>;
-    const settings = makeSettings(saved, opts.settings ?? {});
+    const { settings, notice } = resumeSettings({}, saved, opts.settings ?? {});
     const tokens = opts.tokens ?? (opts.text !== undefined ? Int32Array.from(tokenizer.encode(opts.text)) : null);
     if (!tokens) throw new Error('Continuing a run needs its training text.');
-    const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
-    const model = new Gpt(gpu, ck.config, weights);
+    const model = new Gpt(gpu, ck.config, weightsOf(ck));
     // Only a pretraining checkpoint's data-loader state describes windows of raw text.
-    const sameData = ck.stage === 'pretrain' && ck.data !== undefined && (saved.batchSize === undefined || saved.batchSize === settings.batchSize);
+    const sameData = ck.stage === STAGES.pretrain && ck.data !== undefined && (saved.batchSize === undefined || saved.batchSize === settings.batchSize);
     const run = new PretrainRun(gpu, model, tokenizer, settings, tokens, sameData ? ck.data : undefined);
     run.step = ck.step;
-    if (ck.optimizer) run.trainer.opt.loadMoments(Object.fromEntries(Object.keys(ck.optimizer.m).map((k) => [k, { m: ck.optimizer!.m[k], v: ck.optimizer!.v[k] }])), ck.optimizer.step);
+    run.resumeNotice = ck.stage === STAGES.pretrain ? notice : undefined;
+    loadMoments(run.trainer.opt, ck.optimizer);
     return run;
   }
 
   get config(): ModelConfig { return this.model.config; }
   get tokensPerStep(): number { return this.trainer.B * this.trainer.T * this.trainer.accumSteps; }
+  get totalSteps(): number { return this.settings.steps; }
+  get evalEvery(): number { return this.settings.evalEvery; }
+  tokensOf(): number { return this.tokensPerStep; }
 
-  private schedule() {
-    const s = this.settings;
-    return { maxLr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, totalSteps: s.steps };
+  async trainStep(): Promise<LmStepResult[]> {
+    const batches = Array.from({ length: this.trainer.accumSteps }, () => this.batcher.next());
+    const results = await this.trainer.step(batches, learningRate(scheduleOf(this.settings), this.step));
+    this.step++;
+    return results;
   }
 
-  /** Trains until settings.steps (or `steps` more), reporting progress as losses are read back. */
-  async run(opts: RunOptions = {}): Promise<void> {
-    const end = Math.min(this.settings.steps, opts.steps !== undefined ? this.step + opts.steps : this.settings.steps);
-    const t0 = performance.now();
-    const startStep = this.step;
-    const report = (fresh: StepResult[]) => {
-      const results = [...this.unreported.splice(0), ...fresh];
-      for (const r of results) {
-        if (r.skipped) this.skipped++;
-        if (!opts.onProgress) continue;
-        const elapsed = (performance.now() - t0) / 1000;
-        const done = r.step - startStep;
-        const tokensPerSec = (done * this.tokensPerStep) / Math.max(elapsed, 1e-9);
-        opts.onProgress({ step: r.step, totalSteps: this.settings.steps, loss: r.loss, gradNorm: r.gradNorm, lr: r.lr, tokensPerSec,
-          etaSec: done > 0 ? ((end - r.step) * elapsed) / done : NaN, valLoss: this.lastValLoss, skipped: this.skipped });
-      }
-    };
-    while (this.step < end && !opts.signal?.aborted) {
-      await opts.beforeStep?.();
-      if (opts.signal?.aborted) break;
-      const batches = Array.from({ length: this.trainer.accumSteps }, () => this.batcher.next());
-      const lr = learningRate(this.schedule(), this.step);
-      report(await this.trainer.step(batches, lr));
-      this.step++;
-      const ev = this.settings.evalEvery;
-      if ((ev > 0 && this.step % ev === 0) || this.step === end) {
-        report(await this.trainer.flush());
-        if (ev > 0 && this.val.length > 1) this.lastValLoss = await this.evaluate();
-      }
-    }
-    report(await this.trainer.flush());
-    await this.gpu.sync();
+  flush(): Promise<LmStepResult[]> { return this.trainer.flush(); }
+  sync(): Promise<void> { return this.gpu.sync(); }
+
+  async evaluateHeldout(): Promise<PretrainEval | undefined> {
+    return this.val.length > 1 ? { valLoss: await this.evaluate() } : undefined;
+  }
+
+  /** Trains to settings.steps (or `steps` more) in the one loop, reporting every step's result. */
+  async run(opts: { steps?: number; onProgress?: (p: Progress) => void } = {}): Promise<void> {
+    const on = opts.onProgress;
+    await runStage(this, { steps: opts.steps, onStep: on && ((r, p) => on({ ...p, loss: r.loss, gradNorm: r.gradNorm, lr: r.lr, valLoss: this.lastValLoss })) });
   }
 
   /** Mean loss on the validation split (the first evalBatches batches of it). */
@@ -158,16 +142,12 @@ export class PretrainRun {
     return text;
   }
 
-  /** A checkpoint of the run as it is now: weights, AdamW moments, step, data order, settings. */
+  /** A checkpoint of the run as it is now: weights, AdamW moments, step, data order, settings.
+   *  Step results not yet read back are read and dropped here: the loop reads them first. */
   async checkpoint(withOptimizer = true): Promise<Uint8Array> {
-    this.unreported.push(...await this.trainer.flush());
-    const weights = await this.model.readWeights();
-    const params = Object.fromEntries(paramSpecs(this.config).map((p) => [p.name, { data: weights[p.name], shape: p.shape }]));
-    let optimizer: Checkpoint['optimizer'];
-    if (withOptimizer) {
-      const mom = await this.trainer.opt.readMoments();
-      optimizer = { step: this.trainer.opt.step, m: Object.fromEntries(Object.entries(mom).map(([k, x]) => [k, x.m])), v: Object.fromEntries(Object.entries(mom).map(([k, x]) => [k, x.v])) };
-    }
+    await this.trainer.flush();
+    const params = await modelParams(this.model);
+    const optimizer = withOptimizer ? await saveMoments(this.trainer.opt) : undefined;
     return encodeCheckpoint({ config: this.config, tokenizer: this.tokenizer.toJSON(), stage: this.stage, step: this.step, params, optimizer,
       data: this.batcher.state(), schedule: this.settings });
   }
@@ -177,8 +157,4 @@ export class PretrainRun {
     this.trainer.destroy();
     this.model.destroy();
   }
-}
-
-export function readCheckpoint(bytes: Uint8Array): Checkpoint<ModelConfig> {
-  return decodeCheckpoint<ModelConfig>(bytes, { parseConfig: (raw) => makeConfig(raw as Record<string, unknown>), expectedShapes });
 }

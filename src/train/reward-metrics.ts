@@ -1,7 +1,7 @@
 // Held-out metrics of a reward model from the rewards of each pair: pairwise accuracy (a tie is
 // wrong), mean margin, the mean Bradley–Terry loss, and the distributions of chosen and rejected
 // rewards. Plain numbers, computed on the CPU from one readback per evaluation batch.
-import { negLogSigmoid } from '../kernels/pairwise-loss.ref';
+import { negLogSigmoid } from '../util/math';
 
 export interface Distribution { mean: number; std: number; min: number; max: number }
 

@@ -11,10 +11,10 @@ import { planActivations, releaseActivations, type Activations } from '../model/
 import { embeddingBuckets } from '../kernels/embedding';
 import { pairwiseLossForward, pairwiseLossBackward } from '../kernels/pairwise-loss';
 import { AdamW, type AdamWHyper, type OptTensor } from './optimizer';
+import { HEAD_BIAS, HEAD_WEIGHT } from './checkpoint-io';
 import type { PairBatch } from '../data/chat/pairs';
 
-export const HEAD_WEIGHT = 'reward_head.weight';
-export const HEAD_BIAS = 'reward_head.bias';
+export { HEAD_WEIGHT, HEAD_BIAS } from './checkpoint-io';
 
 export interface RewardStepResult { step: number; loss: number; accuracy: number; margin: number; gradNorm: number; skipped: boolean; lr: number }
 

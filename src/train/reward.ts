@@ -3,26 +3,29 @@
 // loss. The body starts from an SFT checkpoint (or any chat-ready model; a base model gets the chat
 // tokens first). Checkpoints are stage 'reward' and carry the head as two extra tensors,
 // reward_head.weight (1, C) and reward_head.bias (1), with their AdamW moments; readRewardCheckpoint
-// tells the codec about them. This module ties one run together for the runner and the worker.
+// (checkpoint-io.ts) tells the codec about them. This module is the stage as a StageRun, which the one
+// loop (runtime/loop.ts) drives for the runner and the worker. It does not loop or read files.
 import type { Gpu } from '../gpu/gpu';
 import { Gpt } from '../model/gpt';
-import { makeConfig, type ModelConfig } from '../model/config';
-import { expectedShapes, paramSpecs } from '../model/params';
-import { RewardTrainer, HEAD_BIAS, HEAD_WEIGHT, type RewardStepResult } from './reward-trainer';
+import type { ModelConfig } from '../model/config';
+import { RewardTrainer, type RewardStepResult } from './reward-trainer';
 import { rewardMetrics, type RewardMetrics } from './reward-metrics';
 import { learningRate } from './schedule';
-import { makeSettings, type TrainSettings } from './settings';
-import { readCheckpoint } from './pretrain';
-import { withChatTokens } from './sft-vocab';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../checkpoint/codec';
-import { decodeSafetensors } from '../checkpoint/safetensors';
+import { makeSettings, resumeSettings, scheduleOf, type TrainSettings } from './settings';
+import { HEAD_BIAS, HEAD_WEIGHT, modelParams, readAnyCheckpoint, STAGES } from './checkpoint-io';
+import { loadMoments, saveMoments } from './moments';
+import { withChatTokens } from './chat-vocab';
+import { encodeCheckpoint, type Checkpoint } from '../checkpoint/codec';
+import type { StageRun } from './runtime/stage-run';
+import { runStage } from './runtime/loop';
 import { PairBatcher, countLongPairs, pairEvalBatches, tokenizePair, type TokenizedPair } from '../data/chat/pairs';
 import type { ChatTemplate } from '../data/chat/template';
 import type { PreferencePair } from '../data/chat/types';
 import { splitHeldOut } from '../data/chat/split';
 import { Rng } from '../util/rng';
 
-export const REWARD_STAGE = 'reward';
+export const REWARD_STAGE = STAGES.reward;
+export { readAnyCheckpoint, readRewardCheckpoint, rewardShapes } from './checkpoint-io';
 
 /** batchSize counts PAIRS per micro-batch (each pair is two rows). */
 export const REWARD_DEFAULTS: Partial<TrainSettings> = { steps: 200, batchSize: 8, lr: 1e-3, minLr: 1e-4, warmupSteps: 10, evalEvery: 50, valFraction: 0.1 };
@@ -47,27 +50,13 @@ export interface RewardData {
   heldout?: readonly PreferencePair[];
 }
 
-/** The parameters a reward checkpoint holds: the model's, plus the head. */
-export function rewardShapes(config: ModelConfig): Record<string, number[]> {
-  return { ...expectedShapes(config), [HEAD_WEIGHT]: [1, config.dModel], [HEAD_BIAS]: [1] };
-}
-
-export function readRewardCheckpoint(bytes: Uint8Array): Checkpoint<ModelConfig> {
-  return decodeCheckpoint<ModelConfig>(bytes, { parseConfig: (raw) => makeConfig(raw as Record<string, unknown>), expectedShapes: rewardShapes });
-}
-
-/** Any TabGPT checkpoint: a reward one with its head tensors, the others as the model alone. */
-export function readAnyCheckpoint(bytes: Uint8Array): Checkpoint<ModelConfig> {
-  const stage = decodeSafetensors(bytes).metadata['tabgpt.stage'];
-  return stage === REWARD_STAGE ? readRewardCheckpoint(bytes) : readCheckpoint(bytes);
-}
-
 interface SavedData { version: 1; kind: 'reward'; batcher: unknown }
 
-export class RewardRun {
+export class RewardRun implements StageRun<RewardStepResult, RewardMetrics> {
   readonly stage = REWARD_STAGE;
   step = 0;
-  skipped = 0;
+  /** What resuming changed about the schedule, in words (resumeSettings); undefined if nothing. */
+  resumeNotice: string | undefined;
   lastMetrics: RewardMetrics | undefined;
   /** Pairs with a side longer than T (their start was cut). */
   readonly tooLong: number;
@@ -99,7 +88,8 @@ export class RewardRun {
     const ck = readAnyCheckpoint(bytes);
     const isReward = ck.stage === REWARD_STAGE;
     const resume = isReward && !opts.fresh;
-    const settings = makeSettings(REWARD_DEFAULTS, resume ? (ck.schedule ?? {}) as Partial<TrainSettings> : {}, opts.settings ?? {});
+    const { settings, notice } = resume ? resumeSettings(REWARD_DEFAULTS, (ck.schedule ?? {}) as Partial<TrainSettings>, opts.settings ?? {})
+      : { settings: makeSettings(REWARD_DEFAULTS, opts.settings ?? {}), notice: undefined };
     const chat = withChatTokens(ck, settings.seed);
     const C = chat.config.dModel;
     const head = isReward
@@ -111,7 +101,8 @@ export class RewardRun {
     const run = new RewardRun(gpu, model, chat.template, settings, data, head, resume && saved?.kind === 'reward' ? saved.batcher : undefined);
     if (resume) {
       run.step = ck.step;
-      if (ck.optimizer) run.trainer.opt.loadMoments(Object.fromEntries(Object.keys(ck.optimizer.m).map((k) => [k, { m: ck.optimizer!.m[k], v: ck.optimizer!.v[k] }])), ck.optimizer.step);
+      run.resumeNotice = notice;
+      loadMoments(run.trainer.opt, ck.optimizer);
     }
     return run;
   }
@@ -119,32 +110,31 @@ export class RewardRun {
   get config(): ModelConfig { return this.model.config; }
   get heldoutCount(): number { return this.heldout.length; }
 
-  async run(opts: { steps?: number; onProgress?: (p: RewardProgress) => void; signal?: AbortSignal } = {}): Promise<void> {
-    const s = this.settings;
-    const end = Math.min(s.steps, opts.steps !== undefined ? this.step + opts.steps : s.steps);
-    const schedule = { maxLr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, totalSteps: s.steps };
-    const t0 = performance.now(), startStep = this.step;
-    let last: RewardStepResult | undefined;
-    const report = (results: RewardStepResult[], force = false) => {
-      for (const r of results) if (r.skipped) this.skipped++;
-      last = results[results.length - 1] ?? last;
-      if (!last || !opts.onProgress || (results.length === 0 && !force)) return;
-      const elapsed = (performance.now() - t0) / 1000, done = last.step - startStep;
-      opts.onProgress({ step: last.step, totalSteps: s.steps, loss: last.loss, accuracy: last.accuracy, margin: last.margin, gradNorm: last.gradNorm, lr: last.lr,
-        epochs: this.batcher.epochs, etaSec: done > 0 ? ((end - last.step) * elapsed) / done : NaN, skipped: this.skipped, heldout: this.lastMetrics });
-    };
-    while (this.step < end && !opts.signal?.aborted) {
-      const batches = Array.from({ length: this.trainer.accumSteps }, () => this.batcher.next());
-      const results = await this.trainer.step(batches, learningRate(schedule, this.step));
-      this.step++;
-      if ((s.evalEvery > 0 && this.step % s.evalEvery === 0) || this.step === end) {
-        results.push(...await this.trainer.flush());
-        if (s.evalEvery > 0 && this.heldout.length > 0) await this.evaluate();
-        report(results, true); // once, with the new held-out numbers
-      } else report(results);
-    }
-    report(await this.trainer.flush());
-    await this.gpu.sync();
+  get totalSteps(): number { return this.settings.steps; }
+  get evalEvery(): number { return this.settings.evalEvery; }
+  get epochs(): number { return this.batcher.epochs; }
+  /** Two rows (chosen, rejected) of T tokens per pair. */
+  tokensOf(): number { return 2 * this.trainer.P * this.trainer.T * this.trainer.accumSteps; }
+
+  async trainStep(): Promise<RewardStepResult[]> {
+    const batches = Array.from({ length: this.trainer.accumSteps }, () => this.batcher.next());
+    const results = await this.trainer.step(batches, learningRate(scheduleOf(this.settings), this.step));
+    this.step++;
+    return results;
+  }
+
+  flush(): Promise<RewardStepResult[]> { return this.trainer.flush(); }
+  sync(): Promise<void> { return this.gpu.sync(); }
+
+  async evaluateHeldout(): Promise<RewardMetrics | undefined> {
+    return this.heldout.length > 0 ? this.evaluate() : undefined;
+  }
+
+  /** Trains to settings.steps (or `steps` more) in the one loop; held-out metrics every evalEvery steps and at the end. */
+  async run(opts: { steps?: number; onProgress?: (p: RewardProgress) => void } = {}): Promise<void> {
+    const on = opts.onProgress;
+    await runStage(this, { steps: opts.steps, onStep: on && ((r, p) => on({ step: r.step, totalSteps: p.totalSteps, loss: r.loss, accuracy: r.accuracy, margin: r.margin,
+      gradNorm: r.gradNorm, lr: r.lr, epochs: this.batcher.epochs, etaSec: p.etaSec, skipped: p.skipped, heldout: this.lastMetrics })) });
   }
 
   /** Pairwise accuracy, margin, loss and reward distributions on held-out pairs (or `pairs`). */
@@ -159,17 +149,11 @@ export class RewardRun {
   /** Stage 'reward': the model, the head as reward_head.weight / reward_head.bias, moments, data order. */
   async checkpoint(withOptimizer = true): Promise<Uint8Array> {
     await this.trainer.flush();
-    const weights = await this.model.readWeights();
     const head = await this.trainer.readHead();
-    const C = this.config.dModel;
-    const params: Checkpoint['params'] = Object.fromEntries(paramSpecs(this.config).map((p) => [p.name, { data: weights[p.name], shape: p.shape }]));
-    params[HEAD_WEIGHT] = { data: head.weight, shape: [1, C] };
+    const params: Checkpoint['params'] = await modelParams(this.model);
+    params[HEAD_WEIGHT] = { data: head.weight, shape: [1, this.config.dModel] };
     params[HEAD_BIAS] = { data: head.bias, shape: [1] };
-    let optimizer: Checkpoint['optimizer'];
-    if (withOptimizer) {
-      const mom = await this.trainer.opt.readMoments();
-      optimizer = { step: this.trainer.opt.step, m: Object.fromEntries(Object.entries(mom).map(([k, x]) => [k, x.m])), v: Object.fromEntries(Object.entries(mom).map(([k, x]) => [k, x.v])) };
-    }
+    const optimizer = withOptimizer ? await saveMoments(this.trainer.opt) : undefined;
     const data: SavedData = { version: 1, kind: 'reward', batcher: this.batcher.state() };
     return encodeCheckpoint({ config: this.config, tokenizer: this.template.tokenizer.toJSON(), stage: this.stage, step: this.step, params, optimizer, data, schedule: this.settings });
   }

@@ -2,21 +2,23 @@
 // is LmTrainer's masked next-token loss with targets −1 on every token that is not assistant
 // content or its closing <|end|>. This module ties one run together — the model grown to hold the
 // chat tokens, packed batches, held-out loss, exact match on a held-out built-in task, checkpoints
-// (stage 'sft') and resume — for the headless runner and the web worker alike.
-// It does not parse files (src/data/chat/jsonl.ts) or make task data (src/tasks).
+// (stage 'sft') and resume — as a StageRun the one loop (runtime/loop.ts) drives.
+// It does not loop, parse files (src/data/chat/jsonl.ts) or make task data (src/tasks).
 import type { Gpu } from '../gpu/gpu';
 import { Gpt } from '../model/gpt';
 import type { ModelConfig } from '../model/config';
-import { paramSpecs } from '../model/params';
 import { KvSampler } from '../model/sampler';
 import type { SamplingParams } from '../model/sample-cpu';
 import { LmTrainer, type StepResult } from './lm-trainer';
 import { learningRate } from './schedule';
-import { makeSettings, type TrainSettings } from './settings';
-import { readCheckpoint, type Progress } from './pretrain';
-import { withChatTokens } from './sft-vocab';
+import { makeSettings, resumeSettings, scheduleOf, type TrainSettings } from './settings';
+import { modelParams, readCheckpoint, STAGES } from './checkpoint-io';
+import { loadMoments, saveMoments } from './moments';
+import { withChatTokens } from './chat-vocab';
 import { exactMatch, type ExactMatchResult } from './sft-eval';
-import { encodeCheckpoint, type Checkpoint } from '../checkpoint/codec';
+import { encodeCheckpoint } from '../checkpoint/codec';
+import type { StageRun } from './runtime/stage-run';
+import { runStage, type LoopProgress } from './runtime/loop';
 import { decodeReply, renderForTraining, renderPrompt, type ChatTemplate } from '../data/chat/template';
 import { SftBatcher, countTooLong, sftEvalBatches, tokenized, type SftBatchOptions, type TokenizedExample } from '../data/chat/batcher';
 import type { ChatExample, ChatMessage } from '../data/chat/types';
@@ -24,7 +26,7 @@ import { splitHeldOut } from '../data/chat/split';
 import type { EvalItem } from '../tasks';
 import type { Tokenizer } from '../tokenizer';
 
-export const SFT_STAGE = 'sft';
+export const SFT_STAGE = STAGES.sft;
 
 /** SFT's defaults where they differ from pretraining: a gentler rate, more frequent evaluation. */
 export const SFT_DEFAULTS: Partial<TrainSettings> = { steps: 200, lr: 1e-3, minLr: 1e-4, warmupSteps: 10, evalEvery: 50, valFraction: 0.1 };
@@ -36,10 +38,17 @@ export interface SftOptions {
   maxReplyTokens: number;
 }
 
-export interface SftProgress extends Progress {
+export interface SftProgress extends LoopProgress {
+  loss: number;
+  gradNorm: number;
+  lr: number;
+  valLoss?: number;
   epochs: number;
   exactMatch?: number;
 }
+
+/** Held-out numbers of an SFT run: the loss on held-out conversations, exact match on task questions. */
+export interface SftEval { valLoss?: number; exactMatch?: ExactMatchResult }
 
 export interface SftData {
   train: readonly ChatExample[];
@@ -51,10 +60,11 @@ export interface SftData {
 
 interface SavedData { version: 1; kind: 'sft'; batcher: unknown; options: SftOptions }
 
-export class SftRun {
+export class SftRun implements StageRun<StepResult, SftEval> {
   readonly stage = SFT_STAGE;
   step = 0;
-  skipped = 0;
+  /** What resuming changed about the schedule, in words (resumeSettings); undefined if nothing. */
+  resumeNotice: string | undefined;
   lastValLoss: number | undefined;
   lastExactMatch: ExactMatchResult | undefined;
   /** Training examples longer than a row, cut to fit. */
@@ -93,14 +103,16 @@ export class SftRun {
     const ck = readCheckpoint(bytes);
     const saved = ck.data as Partial<SavedData> | undefined;
     const resume = !opts.fresh && ck.stage === SFT_STAGE && saved?.kind === 'sft';
-    const settings = makeSettings(SFT_DEFAULTS, resume ? (ck.schedule ?? {}) as Partial<TrainSettings> : {}, opts.settings ?? {});
+    const { settings, notice } = resume ? resumeSettings(SFT_DEFAULTS, (ck.schedule ?? {}) as Partial<TrainSettings>, opts.settings ?? {})
+      : { settings: makeSettings(SFT_DEFAULTS, opts.settings ?? {}), notice: undefined };
     const options: SftOptions = { packing: true, maxReplyTokens: 24, ...(resume ? saved!.options : {}), ...opts.options };
     const chat = withChatTokens(ck, settings.seed);
     const model = new Gpt(gpu, chat.config, chat.weights);
     const run = new SftRun(gpu, model, chat.template, settings, options, data, resume ? saved!.batcher : undefined);
     if (resume) {
       run.step = ck.step;
-      if (ck.optimizer) run.trainer.opt.loadMoments(Object.fromEntries(Object.keys(ck.optimizer.m).map((k) => [k, { m: ck.optimizer!.m[k], v: ck.optimizer!.v[k] }])), ck.optimizer.step);
+      run.resumeNotice = notice;
+      loadMoments(run.trainer.opt, ck.optimizer);
     }
     return run;
   }
@@ -110,38 +122,33 @@ export class SftRun {
   get heldoutCount(): number { return this.heldout.length; }
   get evalCount(): number { return this.evalSet.length; }
 
-  /** Trains until settings.steps (or `steps` more); evaluates every evalEvery steps and at the end. */
-  async run(opts: { steps?: number; onProgress?: (p: SftProgress) => void; signal?: AbortSignal } = {}): Promise<void> {
-    const s = this.settings;
-    const end = Math.min(s.steps, opts.steps !== undefined ? this.step + opts.steps : s.steps);
-    const schedule = { maxLr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, totalSteps: s.steps };
-    const { B, T, accumSteps } = this.trainer;
-    const t0 = performance.now(), startStep = this.step;
-    let last: StepResult | undefined;
-    const report = (results: StepResult[], force = false) => {
-      for (const r of results) if (r.skipped) this.skipped++;
-      last = results[results.length - 1] ?? last;
-      if (!last || !opts.onProgress || (results.length === 0 && !force)) return;
-      const elapsed = (performance.now() - t0) / 1000, done = last.step - startStep;
-      opts.onProgress({ step: last.step, totalSteps: s.steps, loss: last.loss, gradNorm: last.gradNorm, lr: last.lr,
-        tokensPerSec: (done * B * T * accumSteps) / Math.max(elapsed, 1e-9), etaSec: done > 0 ? ((end - last.step) * elapsed) / done : NaN,
-        valLoss: this.lastValLoss, exactMatch: this.lastExactMatch?.accuracy, skipped: this.skipped, epochs: this.batcher.epochs });
-    };
-    while (this.step < end && !opts.signal?.aborted) {
-      const batches = Array.from({ length: accumSteps }, () => this.batcher.next());
-      const results = await this.trainer.step(batches, learningRate(schedule, this.step));
-      this.step++;
-      if ((s.evalEvery > 0 && this.step % s.evalEvery === 0) || this.step === end) {
-        results.push(...await this.trainer.flush());
-        if (s.evalEvery > 0) {
-          await this.evaluate();
-          if (this.evalSet.length) await this.exactMatch({ signal: opts.signal });
-        }
-        report(results, true); // once, with the new held-out numbers
-      } else report(results);
-    }
-    report(await this.trainer.flush());
-    await this.gpu.sync();
+  get totalSteps(): number { return this.settings.steps; }
+  get evalEvery(): number { return this.settings.evalEvery; }
+  get epochs(): number { return this.batcher.epochs; }
+  tokensOf(): number { return this.trainer.B * this.trainer.T * this.trainer.accumSteps; }
+
+  async trainStep(): Promise<StepResult[]> {
+    const batches = Array.from({ length: this.trainer.accumSteps }, () => this.batcher.next());
+    const results = await this.trainer.step(batches, learningRate(scheduleOf(this.settings), this.step));
+    this.step++;
+    return results;
+  }
+
+  flush(): Promise<StepResult[]> { return this.trainer.flush(); }
+  sync(): Promise<void> { return this.gpu.sync(); }
+
+  /** Held-out loss, and exact match when the run has task questions. */
+  async evaluateHeldout(signal?: AbortSignal): Promise<SftEval> {
+    const valLoss = await this.evaluate();
+    const exact = this.evalSet.length ? await this.exactMatch({ signal }) : undefined;
+    return { valLoss, exactMatch: exact };
+  }
+
+  /** Trains to settings.steps (or `steps` more) in the one loop; evaluates every evalEvery steps and at the end. */
+  async run(opts: { steps?: number; onProgress?: (p: SftProgress) => void } = {}): Promise<void> {
+    const on = opts.onProgress;
+    await runStage(this, { steps: opts.steps, onStep: on && ((r, p) => on({ ...p, loss: r.loss, gradNorm: r.gradNorm, lr: r.lr,
+      valLoss: this.lastValLoss, exactMatch: this.lastExactMatch?.accuracy, epochs: this.batcher.epochs })) });
   }
 
   /** Mean loss over the held-out conversations' trained tokens. */
@@ -177,13 +184,8 @@ export class SftRun {
   /** Weights, AdamW moments, step, data order and settings, as stage 'sft'. */
   async checkpoint(withOptimizer = true): Promise<Uint8Array> {
     await this.trainer.flush();
-    const weights = await this.model.readWeights();
-    const params = Object.fromEntries(paramSpecs(this.config).map((p) => [p.name, { data: weights[p.name], shape: p.shape }]));
-    let optimizer: Checkpoint['optimizer'];
-    if (withOptimizer) {
-      const mom = await this.trainer.opt.readMoments();
-      optimizer = { step: this.trainer.opt.step, m: Object.fromEntries(Object.entries(mom).map(([k, x]) => [k, x.m])), v: Object.fromEntries(Object.entries(mom).map(([k, x]) => [k, x.v])) };
-    }
+    const params = await modelParams(this.model);
+    const optimizer = withOptimizer ? await saveMoments(this.trainer.opt) : undefined;
     const data: SavedData = { version: 1, kind: 'sft', batcher: this.batcher.state(), options: this.options };
     return encodeCheckpoint({ config: this.config, tokenizer: this.tokenizer.toJSON(), stage: this.stage, step: this.step, params, optimizer, data, schedule: this.settings });
   }

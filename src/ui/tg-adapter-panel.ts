@@ -2,7 +2,7 @@
 // features and limits (the ones that bound model size first, then all of them).
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import { formatBytes } from '../gpu/limits';
+import { formatBytes } from '../util/format';
 import { panelStyles } from './styles';
 import { UseTrainer } from './trainer-context';
 
@@ -33,14 +33,14 @@ export class TgAdapterPanel extends LitElement {
     const t = this.trainer.value;
     return html`<section class="panel" aria-labelledby="adapter-h" data-testid="adapter-panel">
       <h2 id="adapter-h">GPU</h2>
-      ${!t || t.initializing ? html`<p class="muted">Asking the browser for a GPU…</p>` : t.gpuError ? html`
-        <p class="error" role="alert" data-testid="gpu-error">${t.gpuError}</p>
+      ${!t || t.connection.initializing ? html`<p class="muted">Asking the browser for a GPU…</p>` : t.connection.gpuError ? html`
+        <p class="error" role="alert" data-testid="gpu-error">${t.connection.gpuError}</p>
         <p class="muted">Checkpoints and share links still work; training needs WebGPU.</p>` : this.renderAdapter()}
     </section>`;
   }
 
   private renderAdapter() {
-    const a = this.trainer.value?.adapter;
+    const a = this.trainer.value?.connection.adapter;
     if (!a) return nothing;
     return html`
       <p class="desc" data-testid="adapter-description">${a.description}</p>

@@ -76,8 +76,8 @@ export class TgApp extends LitElement {
   /** The run counter as attributes, set with the render that shows the run's end: tests wait
    *  for data-runs-ended to pass the count they read before pressing Start. */
   protected override updated(): void {
-    this.dataset.runsEnded = String(this.trainer.runsEnded);
-    this.dataset.runEnd = this.trainer.lastEnd;
+    this.dataset.runsEnded = String(this.trainer.run.runsEnded);
+    this.dataset.runEnd = this.trainer.run.lastEnd;
   }
 
   override connectedCallback(): void {
@@ -99,8 +99,8 @@ export class TgApp extends LitElement {
     const t = this.trainer;
     const s = this.settings;
     // SFT needs a pretrained model, the reward model and RL an SFT one.
-    const ready: Record<StageId, boolean> = { data: true, pretrain: true, sft: t.hasModel, reward: !!t.sftModel, rlhf: !!t.sftModel };
-    const available: StageId[] = ['data', ...(t.engineStages ?? ['pretrain']).filter((id) => ready[id])];
+    const ready: Record<StageId, boolean> = { data: true, pretrain: true, sft: t.run.hasModel, reward: !!t.run.sftModel, rlhf: !!t.run.sftModel };
+    const available: StageId[] = ['data', ...(t.connection.engineStages ?? ['pretrain']).filter((id) => ready[id])];
     const post = s.stage === 'sft' || s.stage === 'reward';
     return html`
       <header>
@@ -112,8 +112,8 @@ export class TgApp extends LitElement {
       <main>
         ${this.updateReady ? html`<div class="banner row" role="status" data-testid="update-banner">
           <span>A new version of TabGPT is ready.</span>
-          <button class="primary" ?disabled=${t.busy} @click=${() => void this.applyUpdate?.()}>Reload to update</button>
-          ${t.busy ? html`<span class="muted">Finish or stop the run first; the page never reloads by itself.</span>` : nothing}
+          <button class="primary" ?disabled=${t.run.busy} @click=${() => void this.applyUpdate?.()}>Reload to update</button>
+          ${t.run.busy ? html`<span class="muted">Finish or stop the run first; the page never reloads by itself.</span>` : nothing}
         </div>` : nothing}
         ${this.linkFallback ? html`<div class="banner linkbox" role="status">
           <label class="field">The clipboard is not available here; copy this link by hand:
@@ -121,27 +121,27 @@ export class TgApp extends LitElement {
           <button @click=${() => { this.linkFallback = ''; }}>Done</button>
         </div>` : nothing}
         <tg-messages .messages=${t.messages.list} @dismiss=${(e: CustomEvent<number>) => t.messages.dismiss(e.detail)}></tg-messages>
-        <tg-stage-rail .stage=${s.stage} .available=${available} .built=${t.engineStages ?? ['pretrain']} @stage-change=${this.onStage}></tg-stage-rail>
+        <tg-stage-rail .stage=${s.stage} .available=${available} .built=${t.connection.engineStages ?? ['pretrain']} @stage-change=${this.onStage}></tg-stage-rail>
         ${s.stage === 'data' ? html`
-          <tg-data-panel .data=${s.data} .corpus=${t.corpus} ?disabled=${t.busy} @data-change=${this.onData}></tg-data-panel>`
+          <tg-data-panel .data=${s.data} .corpus=${t.connection.corpus} ?disabled=${t.run.busy} @data-change=${this.onData}></tg-data-panel>`
         : s.stage === 'rlhf' ? html`<div class="grid">
             <tg-rlhf-panel class="wide" .settings=${s}></tg-rlhf-panel>
-            <tg-rl-chart class="wide" .points=${t.rlCurve}></tg-rl-chart>
-            <tg-rl-chart class="wide" heading="Value loss, clip fraction and response length" .points=${t.rlCurve} .lines=${RL_DETAIL}></tg-rl-chart>
-            <tg-loss-chart class="wide" .series=${t.series} .version=${t.series.version}></tg-loss-chart>
+            <tg-rl-chart class="wide" .points=${t.run.rlCurve}></tg-rl-chart>
+            <tg-rl-chart class="wide" heading="Value loss, clip fraction and response length" .points=${t.run.rlCurve} .lines=${RL_DETAIL}></tg-rl-chart>
+            <tg-loss-chart class="wide" .series=${t.run.series} .version=${t.run.series.version}></tg-loss-chart>
             <tg-compare-panel class="wide" .settings=${s}></tg-compare-panel>
           </div>`
         : post ? html`<div class="grid">
             <tg-post-panel class="wide" stage="sft" ?hidden=${s.stage !== 'sft'} .settings=${s}></tg-post-panel>
             <tg-post-panel class="wide" stage="reward" ?hidden=${s.stage !== 'reward'} .settings=${s}></tg-post-panel>
-            <tg-loss-chart class="wide" .series=${t.series} .version=${t.series.version}></tg-loss-chart>
+            <tg-loss-chart class="wide" .series=${t.run.series} .version=${t.run.series.version}></tg-loss-chart>
             ${s.stage === 'sft' ? html`<tg-sample-panel class="wide" .settings=${s} @sample-change=${this.onSample}></tg-sample-panel>`
               : html`<tg-preference-capture class="wide" .settings=${s}></tg-preference-capture><tg-reward-score class="wide"></tg-reward-score>`}
           </div>`
         : html`<div class="grid">
-            <tg-model-panel .settings=${s} ?disabled=${t.busy} @model-change=${this.onModel}></tg-model-panel>
+            <tg-model-panel .settings=${s} ?disabled=${t.run.busy} @model-change=${this.onModel}></tg-model-panel>
             <tg-train-panel .settings=${s} .blockers=${this.blockers()} @train-change=${this.onTrain}></tg-train-panel>
-            <tg-loss-chart class="wide" .series=${t.series} .version=${t.series.version}></tg-loss-chart>
+            <tg-loss-chart class="wide" .series=${t.run.series} .version=${t.run.series.version}></tg-loss-chart>
             <tg-sample-panel class="wide" .settings=${s} @sample-change=${this.onSample}></tg-sample-panel>
           </div>`}
         <div class="grid">
@@ -170,14 +170,14 @@ export class TgApp extends LitElement {
       this.trainer.messages.error("This link's settings were not applied, because:", result.errors);
       return;
     }
-    if (this.trainer.busy) {
+    if (this.trainer.run.busy) {
       this.trainer.messages.error("A run is in progress, so this link's settings were not applied. Stop the run, then open the link again.");
       return;
     }
     this.settings = result.settings;
     this.problems = { model: '', train: '', sample: '' };
     this.trainer.messages.notice('Settings loaded from the link. Nothing runs until you press Start.');
-    if (this.settings.stage === 'data') void this.trainer.loadCorpusInfo();
+    if (this.settings.stage === 'data') void this.trainer.connection.loadCorpusInfo();
   };
 
   private onWindowError = (e: ErrorEvent) => { this.trainer.messages.error(`Something went wrong: ${e.message}`); };
@@ -188,7 +188,7 @@ export class TgApp extends LitElement {
 
   private onStage(e: CustomEvent<StageId>) {
     this.settings = { ...this.settings, stage: e.detail };
-    if (e.detail === 'data') void this.trainer.loadCorpusInfo();
+    if (e.detail === 'data') void this.trainer.connection.loadCorpusInfo();
   }
 
   private onModel(e: CustomEvent<ModelChange>) {
@@ -214,7 +214,7 @@ export class TgApp extends LitElement {
     if (data.tokenizer !== this.settings.data.tokenizer) {
       const fixed = FIXED_VOCAB[data.tokenizer];
       const leavingFixed = FIXED_VOCAB[this.settings.data.tokenizer] !== undefined;
-      const distinct = this.trainer.corpus?.distinctChars;
+      const distinct = this.trainer.connection.corpus?.distinctChars;
       const vocabSize = fixed ?? (data.tokenizer === 'char' && distinct ? Math.max(2, distinct) : leavingFixed ? DEFAULT_BPE_VOCAB : model.vocabSize);
       model = makeConfig({ ...model }, { vocabSize });
     }

@@ -88,7 +88,7 @@ export class TgChatDataset extends LitElement {
     const key = `${this.canPreview}|${this.source}|${this.jsonl.length}|${this.index}`;
     if (this.stage === 'sft' && this.canPreview && key !== this.previewFor) {
       this.previewFor = key;
-      void this.trainer.value?.previewChat({ ...this.data(), evalCount: 0 }, this.index).then((p) => { this.preview = p ?? null; });
+      void this.trainer.value?.run.previewChat({ ...this.data(), evalCount: 0 }, this.index).then((p) => { this.preview = p ?? null; });
     }
   }
 

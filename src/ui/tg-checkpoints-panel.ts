@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { CheckpointManifest } from '../checkpoint/store';
-import { formatBytes } from '../gpu/limits';
+import { formatBytes } from '../util/format';
 import type { LoadedCheckpoint } from '../worker/engine-bridge';
 import { panelStyles } from './styles';
 import { UseTrainer } from './trainer-context';
@@ -33,12 +33,12 @@ export class TgCheckpointsPanel extends LitElement {
 
   override render() {
     const t = this.trainer.value;
-    const list = t?.checkpoints ?? [];
+    const list = t?.checkpoints.list ?? [];
     return html`<section class="panel" aria-labelledby="ckpt-h">
       <h2 id="ckpt-h">Checkpoints <small data-testid="storage">${this.storageText()}</small></h2>
-      ${t && t.persisted === false ? html`<p class="row"><button @click=${() => t.requestPersist()}>Keep checkpoints when disk space is low</button></p>` : nothing}
-      ${(t?.jobs ?? []).map((j) => html`<tg-progress label=${j.label} .value=${j.done} .max=${j.total} cancellable
-        detail=${j.total ? `${formatBytes(j.done)} of ${formatBytes(j.total)}` : ''} @cancel=${() => t?.cancelJob(j.id)}></tg-progress>`)}
+      ${t && t.storage.persisted === false ? html`<p class="row"><button @click=${() => t.storage.requestPersist()}>Keep checkpoints when disk space is low</button></p>` : nothing}
+      ${(t?.jobs.list ?? []).map((j) => html`<tg-progress label=${j.label} .value=${j.done} .max=${j.total} cancellable
+        detail=${j.total ? `${formatBytes(j.done)} of ${formatBytes(j.total)}` : ''} @cancel=${() => t?.jobs.cancel(j.id)}></tg-progress>`)}
       ${list.length === 0
         ? html`<p class="muted" data-testid="no-checkpoints">No checkpoints yet. Runs autosave here, and you can import a .safetensors file below.</p>`
         : html`<ul data-testid="checkpoint-list">${list.map((m) => this.renderItem(m))}</ul>`}
@@ -53,7 +53,7 @@ export class TgCheckpointsPanel extends LitElement {
 
   private renderItem(m: CheckpointManifest) {
     const t = this.trainer.value;
-    const busy = (t?.jobs.length ?? 0) > 0;
+    const busy = t?.jobs.busy ?? false;
     return html`<li data-id=${m.id}>
       ${this.renaming === m.id
         ? html`<form class="row rename" @submit=${(e: Event) => this.submitRename(e, m)}>
@@ -70,7 +70,7 @@ export class TgCheckpointsPanel extends LitElement {
             <button @click=${() => { this.confirming = null; }}>Keep</button>
           </div>`
         : html`<div class="row actions">
-            <button ?disabled=${busy || !t?.engineConnected || t.busy} title=${t?.engineConnected ? 'Load into the model' : 'Loading needs the training engine'} @click=${() => this.load(m)}>Load</button>
+            <button ?disabled=${busy || !t?.connection.engineConnected || t.run.busy} title=${t?.connection.engineConnected ? 'Load into the model' : 'Loading needs the training engine'} @click=${() => this.load(m)}>Load</button>
             <button ?disabled=${busy} @click=${() => this.download(m)}>Export</button>
             <button @click=${() => this.startRename(m)}>Rename</button>
             <button class="danger" @click=${() => { this.confirming = m.id; }}>Delete</button>
@@ -80,14 +80,14 @@ export class TgCheckpointsPanel extends LitElement {
 
   /** Loads a checkpoint and tells <tg-app> ('checkpoint-loaded') to show its settings. */
   private async load(m: CheckpointManifest) {
-    const info = await this.trainer.value?.loadCheckpoint(m);
+    const info = await this.trainer.value?.checkpoints.load(m);
     if (info) this.dispatchEvent(new CustomEvent<LoadedCheckpoint>('checkpoint-loaded', { detail: info, bubbles: true, composed: true }));
   }
 
   private storageText() {
-    const s = this.trainer.value?.storage;
+    const s = this.trainer.value?.storage.info;
     if (!s || !s.quota) return '';
-    return `${formatBytes(s.usage)} of ${formatBytes(s.quota)} used${this.trainer.value?.persisted ? ', persistent' : ''}`;
+    return `${formatBytes(s.usage)} of ${formatBytes(s.quota)} used${this.trainer.value?.storage.persisted ? ', persistent' : ''}`;
   }
 
   private async startRename(m: CheckpointManifest) {
@@ -99,16 +99,16 @@ export class TgCheckpointsPanel extends LitElement {
   private async submitRename(e: Event, m: CheckpointManifest) {
     e.preventDefault();
     const name = new FormData(e.target as HTMLFormElement).get('name');
-    if (typeof name === 'string' && (await this.trainer.value?.renameCheckpoint(m.id, name))) this.renaming = null;
+    if (typeof name === 'string' && (await this.trainer.value?.checkpoints.rename(m.id, name))) this.renaming = null;
   }
 
   private async deleteConfirmed(m: CheckpointManifest) {
     this.confirming = null;
-    await this.trainer.value?.deleteCheckpoint(m.id);
+    await this.trainer.value?.checkpoints.delete(m.id);
   }
 
   private async download(m: CheckpointManifest) {
-    const bytes = await this.trainer.value?.exportCheckpoint(m);
+    const bytes = await this.trainer.value?.checkpoints.export(m);
     if (!bytes) return;
     const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
     const a = document.createElement('a');
@@ -125,7 +125,7 @@ export class TgCheckpointsPanel extends LitElement {
     this.importError = '';
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const error = await this.trainer.value.importCheckpoint(file.name.replace(/\.safetensors$/i, '') || 'Imported checkpoint', bytes);
+      const error = await this.trainer.value.checkpoints.import(file.name.replace(/\.safetensors$/i, '') || 'Imported checkpoint', bytes);
       if (error) this.importError = `Could not import "${file.name}": ${error}`;
     } catch (err) {
       this.importError = `Could not read "${file.name}": ${err instanceof Error ? err.message : String(err)}`;

@@ -30,7 +30,7 @@ export class TgComparePanel extends LitElement {
         <h2 id="compare-h">Compare models <small>the same prompt through each model of this session</small></h2>
         <label class="field">Prompt
           <textarea name="compare-prompt" rows="2" .value=${this.prompt} @input=${(e: Event) => { this.prompt = (e.target as HTMLTextAreaElement).value; }}></textarea></label>
-        <div class="row controls"><button data-testid="compare" ?disabled=${!t?.hasModel || this.running || !this.prompt.trim()} @click=${this.compare}>${this.running ? 'Generating…' : 'Compare'}</button></div>
+        <div class="row controls"><button data-testid="compare" ?disabled=${!t?.run.hasModel || this.running || !this.prompt.trim()} @click=${this.compare}>${this.running ? 'Generating…' : 'Compare'}</button></div>
         ${this.result ? html`<div class="cols">${COLUMNS.map(([k, label]) => html`<div>
           <h3>${label}</h3>
           <pre class="text" data-testid=${`compare-${k}`}>${this.result![k] ?? '(no such model in this session)'}</pre></div>`)}</div>` : ''}
@@ -42,7 +42,7 @@ export class TgComparePanel extends LitElement {
     const t = this.trainer.value;
     if (!t) return;
     this.running = true;
-    this.result = (await t.compare(this.settings, this.prompt)) ?? null;
+    this.result = (await t.run.compare(this.settings, this.prompt)) ?? null;
     this.running = false;
   };
 }

@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { formatBytes } from '../gpu/limits';
+import { formatBytes } from '../util/format';
 import { formatCount } from '../share/describe';
 import { type DataSettings, type DataSource, TOKENIZERS, type TokenizerKind } from '../share/settings';
 import type { CorpusInfo } from '../worker/protocol';

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { formatBytes } from '../gpu/limits';
+import { formatBytes } from '../util/format';
 import { ConfigError, type ModelConfig, makeConfig } from '../model/config';
 import { countParams } from '../model/params';
 import { formatCount } from '../share/describe';

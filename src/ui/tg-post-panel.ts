@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Settings } from '../share/settings';
-import type { PostData } from '../worker/engine-bridge';
+import type { PostData, PostMetrics } from '../worker/engine-bridge';
 import { listPreferences, preferencesJsonl } from './preferences';
 import { panelStyles } from './styles';
 import type { TrainerController } from './trainer-controller';
@@ -71,19 +71,19 @@ export class TgPostPanel extends LitElement {
   override render() {
     const t = this.trainer.value;
     const sft = this.stage === 'sft';
-    const mine = t?.runStage === this.stage;
-    const busy = t?.busy ?? false;
+    const mine = t?.run.runStage === this.stage;
+    const busy = t?.run.busy ?? false;
     const d = this.draft ?? this.defaults();
     const { problem } = this.values();
-    const base = sft ? t?.baseModel : t?.sftModel;
+    const base = sft ? t?.run.baseModel : t?.run.sftModel;
     const reasons = [problem, this.chosen.problem, base ? '' : sft ? 'a pretrained model (train one or load a checkpoint).' : 'an SFT model (run SFT first).'].filter(Boolean);
     const canStart = !!t && !busy && reasons.length === 0;
-    const m = mine ? t.postMetrics : {};
+    const m = mine ? t.run.postMetrics : {};
     return html`
       <section class="panel" aria-labelledby=${`${this.stage}-h`}>
         <h2 id=${`${this.stage}-h`}>${sft ? 'Supervised fine-tuning' : 'Reward model'}</h2>
         <p data-testid=${`${this.stage}-base`}>${base ? html`Starts from ${base}.` : html`<span class="muted">Needs ${reasons[reasons.length - 1]}</span>`}</p>
-        <tg-chat-dataset stage=${this.stage} ?canPreview=${!!t?.baseModel} ?disabled=${busy} @dataset-change=${(e: CustomEvent<DatasetChange>) => { this.chosen = e.detail; }}></tg-chat-dataset>
+        <tg-chat-dataset stage=${this.stage} ?canPreview=${!!t?.run.baseModel} ?disabled=${busy} @dataset-change=${(e: CustomEvent<DatasetChange>) => { this.chosen = e.detail; }}></tg-chat-dataset>
         ${sft ? nothing : html`<label class="check"><input type="checkbox" name="with-picks" .checked=${this.withPicks} ?disabled=${busy}
           @change=${(e: Event) => { this.withPicks = (e.target as HTMLInputElement).checked; }}> Also train on the answers you picked (below)</label>`}
         <div class="fields">
@@ -93,21 +93,21 @@ export class TgPostPanel extends LitElement {
         </div>
         <div class="controls row">
           <button class="primary" data-testid=${`${this.stage}-start`} ?disabled=${!canStart} @click=${this.start}>Start ${sft ? 'SFT' : 'reward training'}</button>
-          ${t?.runState === 'paused' && mine
-            ? html`<button @click=${() => t.resume()}>Resume</button>`
-            : html`<button ?disabled=${!mine || t?.runState !== 'running'} @click=${() => t?.pause()}>Pause</button>`}
-          <button data-testid=${`${this.stage}-stop`} ?disabled=${!busy || !mine || t?.runState === 'stopping'} @click=${() => t?.stop()}>Stop</button>
-          <button ?disabled=${!mine || !t?.engineConnected} @click=${() => void t?.saveCheckpoint('')}>Save checkpoint</button>
+          ${t?.run.runState === 'paused' && mine
+            ? html`<button @click=${() => t.run.resume()}>Resume</button>`
+            : html`<button ?disabled=${!mine || t?.run.runState !== 'running'} @click=${() => t?.run.pause()}>Pause</button>`}
+          <button data-testid=${`${this.stage}-stop`} ?disabled=${!busy || !mine || t?.run.runState === 'stopping'} @click=${() => t?.run.stop()}>Stop</button>
+          <button ?disabled=${!mine || !t?.connection.engineConnected} @click=${() => void t?.checkpoints.save('')}>Save checkpoint</button>
         </div>
         ${reasons.length && !busy ? html`<p class="muted">Start needs: ${reasons.join(' ')}</p>` : nothing}
-        ${t && mine && t.totalSteps > 0 && (busy || t.step > 0) ? html`<tg-progress data-testid=${`${this.stage}-progress`} data-step=${t.step}
-          label=${`Step ${t.step} of ${t.totalSteps}`} .value=${t.step} .max=${t.totalSteps} detail=${this.detail(t)}></tg-progress>` : nothing}
+        ${t && mine && t.run.totalSteps > 0 && (busy || t.run.step > 0) ? html`<tg-progress data-testid=${`${this.stage}-progress`} data-step=${t.run.step}
+          label=${`Step ${t.run.step} of ${t.run.totalSteps}`} .value=${t.run.step} .max=${t.run.totalSteps} detail=${this.detail(t)}></tg-progress>` : nothing}
         ${mine ? this.metrics(m, sft) : nothing}
       </section>
     `;
   }
 
-  private metrics(m: TrainerController['postMetrics'], sft: boolean) {
+  private metrics(m: PostMetrics, sft: boolean) {
     return sft
       ? html`<div class="metrics"><span>Held-out exact match: <b data-testid="exact-match">${pct(m.exactMatch)}</b></span></div>`
       : html`<div class="metrics">
@@ -118,8 +118,8 @@ export class TgPostPanel extends LitElement {
   }
 
   private detail(t: TrainerController): string {
-    if (t.runState === 'paused') return t.phase === 'paused' ? 'paused' : 'pausing at the next evaluation…';
-    return t.busy ? t.phase : t.lastEnd === 'done' ? 'finished' : t.lastEnd;
+    if (t.run.runState === 'paused') return t.run.phase === 'paused' ? 'paused' : 'pausing after this step…';
+    return t.run.busy ? t.run.phase : t.run.lastEnd === 'done' ? 'finished' : t.run.lastEnd;
   }
 
   private start = async () => {
@@ -129,7 +129,7 @@ export class TgPostPanel extends LitElement {
     const train = { ...this.settings.train, steps: values.steps, lr: values.lr, batch: values.batch, evalEvery: values.evalEvery, warmup: Math.min(this.settings.train.warmup, values.steps) };
     const captured = this.stage === 'reward' && this.withPicks ? preferencesJsonl(await listPreferences()) : '';
     const post: PostData = { ...this.chosen.data, evalCount: values.evalCount, captured };
-    void t.start({ ...this.settings, stage: this.stage, train }, false, post);
+    void t.run.start({ ...this.settings, stage: this.stage, train }, false, post);
   };
 }
 

@@ -30,7 +30,7 @@ export class TgPreferenceCapture extends LitElement {
 
   override render() {
     const t = this.trainer.value;
-    const ready = !!t?.sftModel;
+    const ready = !!t?.run.sftModel;
     const pairs = preferencesJsonl(this.picks).split('\n').filter(Boolean).length;
     return html`
       <section class="panel" aria-labelledby="pref-h">
@@ -65,7 +65,7 @@ export class TgPreferenceCapture extends LitElement {
     if (!t) return;
     this.sampling = true;
     const prompt = this.prompt;
-    const out = await t.chatPair(this.settings, prompt);
+    const out = await t.run.chatPair(this.settings, prompt);
     this.pair = out ? { prompt, a: out[0], b: out[1] } : null;
     this.sampling = false;
   };

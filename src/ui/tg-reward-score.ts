@@ -20,7 +20,7 @@ export class TgRewardScore extends LitElement {
 
   override render() {
     const t = this.trainer.value;
-    const ready = !!t?.rewardReady;
+    const ready = !!t?.run.rewardReady;
     return html`
       <section class="panel" aria-labelledby="score-h">
         <h2 id="score-h">Score an answer</h2>
@@ -44,7 +44,7 @@ export class TgRewardScore extends LitElement {
     if (!t) return;
     this.scoring = true;
     const { prompt, answer } = this;
-    const score = await t.score(prompt, answer);
+    const score = await t.run.score(prompt, answer);
     if (score !== undefined) this.result = { prompt, answer, score };
     this.scoring = false;
   };

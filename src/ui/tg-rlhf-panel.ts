@@ -1,8 +1,8 @@
 // <tg-rlhf-panel>: the RLHF stage: the SFT model it starts from, the method (PPO, GRPO, DPO), the
 // reward source (the built-in tasks' grader, or the reward model trained in the Reward tab), a few
-// settings, Start / Stop, the step's numbers (reward, KL, losses, clip fraction, response length)
+// settings, Start / Pause / Stop, the step's numbers (reward, KL, losses, clip fraction, response length)
 // and a table of the newest graded rollouts. All text is bound as text, never as HTML.
-// It holds no run state: the TrainerController does; the charts are <tg-rl-chart> and <tg-loss-chart>.
+// It holds no run state: the TrainerController's run does; the charts are <tg-rl-chart> and <tg-loss-chart>.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Settings } from '../share/settings';
@@ -61,24 +61,24 @@ export class TgRlhfPanel extends LitElement {
 
   override render() {
     const t = this.trainer.value;
-    const mine = t?.runStage === 'rlhf';
-    const busy = t?.busy ?? false;
+    const mine = t?.run.runStage === 'rlhf';
+    const busy = t?.run.busy ?? false;
     const { problem } = this.values();
-    const needsModel = this.reward === 'model' && this.method !== 'dpo' && !t?.rewardReady;
-    const reasons = [problem, t?.sftModel ? '' : 'an SFT model (run SFT first).', needsModel ? 'a reward model (train one in the Reward tab), or the task grader.' : ''].filter(Boolean);
+    const needsModel = this.reward === 'model' && this.method !== 'dpo' && !t?.run.rewardReady;
+    const reasons = [problem, t?.run.sftModel ? '' : 'an SFT model (run SFT first).', needsModel ? 'a reward model (train one in the Reward tab), or the task grader.' : ''].filter(Boolean);
     const canStart = !!t && !busy && reasons.length === 0;
     const radio = <V extends string>(name: string, value: V, current: V, label: string, set: (v: V) => void, disabled = false) => html`<label class="check">
       <input type="radio" name=${name} value=${value} .checked=${current === value} ?disabled=${busy || disabled} @change=${() => set(value)}> ${label}</label>`;
     return html`
       <section class="panel" aria-labelledby="rlhf-h">
         <h2 id="rlhf-h">Reinforcement learning</h2>
-        <p data-testid="rlhf-base">${t?.sftModel ? html`Starts from ${t.sftModel}.` : html`<span class="muted">Needs an SFT model (run SFT first).</span>`}</p>
+        <p data-testid="rlhf-base">${t?.run.sftModel ? html`Starts from ${t.run.sftModel}.` : html`<span class="muted">Needs an SFT model (run SFT first).</span>`}</p>
         <fieldset><legend>Method</legend><div class="row">
           ${METHODS.map((m) => radio('rl-method', m, this.method, m.toUpperCase(), (v) => { this.method = v; }))}
         </div></fieldset>
         <fieldset><legend>Reward</legend><div class="row">
           ${radio('rl-reward', 'grader', this.reward, 'Task grader (exact answer)', (v) => { this.reward = v; })}
-          ${radio('rl-reward', 'model', this.reward, 'Reward model from the Reward tab', (v) => { this.reward = v; }, !t?.rewardReady)}
+          ${radio('rl-reward', 'model', this.reward, 'Reward model from the Reward tab', (v) => { this.reward = v; }, !t?.run.rewardReady)}
         </div>${this.method === 'dpo' ? html`<p class="muted">DPO learns from the tasks' preference pairs, not from a reward.</p>` : nothing}</fieldset>
         <div class="fields">
           ${(Object.keys(FIELDS) as Key[]).map((k) => html`<label class="field">${FIELDS[k].label}
@@ -87,19 +87,22 @@ export class TgRlhfPanel extends LitElement {
         </div>
         <div class="controls row">
           <button class="primary" data-testid="rlhf-start" ?disabled=${!canStart} @click=${this.start}>Start ${this.method.toUpperCase()}</button>
-          <button data-testid="rlhf-stop" ?disabled=${!busy || !mine || t?.runState === 'stopping'} @click=${() => t?.stop()}>Stop</button>
-          <button ?disabled=${!mine || !t?.engineConnected} @click=${() => void t?.saveCheckpoint('')}>Save checkpoint</button>
+          ${t?.run.runState === 'paused' && mine
+            ? html`<button data-testid="rlhf-resume" @click=${() => t.run.resume()}>Resume</button>`
+            : html`<button data-testid="rlhf-pause" ?disabled=${!mine || t?.run.runState !== 'running'} @click=${() => t?.run.pause()}>Pause</button>`}
+          <button data-testid="rlhf-stop" ?disabled=${!busy || !mine || t?.run.runState === 'stopping'} @click=${() => t?.run.stop()}>Stop</button>
+          <button ?disabled=${!mine || !t?.connection.engineConnected} @click=${() => void t?.checkpoints.save('')}>Save checkpoint</button>
         </div>
         ${reasons.length && !busy ? html`<p class="muted">Start needs: ${reasons.join(' ')}</p>` : nothing}
-        ${t && mine && t.totalSteps > 0 && (busy || t.step > 0) ? html`<tg-progress data-testid="rlhf-progress" data-step=${t.step}
-          label=${`Step ${t.step} of ${t.totalSteps}`} .value=${t.step} .max=${t.totalSteps} detail=${this.detail(t)}></tg-progress>` : nothing}
+        ${t && mine && t.run.totalSteps > 0 && (busy || t.run.step > 0) ? html`<tg-progress data-testid="rlhf-progress" data-step=${t.run.step}
+          label=${`Step ${t.run.step} of ${t.run.totalSteps}`} .value=${t.run.step} .max=${t.run.totalSteps} detail=${this.detail(t)}></tg-progress>` : nothing}
         ${mine && t ? this.metrics(t) : nothing}
       </section>
     `;
   }
 
   private metrics(t: TrainerController) {
-    const m = t.postMetrics;
+    const m = t.run.postMetrics;
     return html`
       <div class="metrics">
         <span>Mean reward: <b data-testid="rl-reward">${num(m.meanReward)}</b></span>
@@ -110,15 +113,16 @@ export class TgRlhfPanel extends LitElement {
         <span>Response length: <b data-testid="rl-length">${num(m.responseLength, 1)}</b></span>
         ${m.accuracy !== undefined ? html`<span>Pair accuracy: <b>${pct(m.accuracy)}</b></span>` : nothing}
       </div>
-      ${t.rollouts.length ? html`<div class="table"><table data-testid="rollouts">
+      ${t.run.rollouts.length ? html`<div class="table"><table data-testid="rollouts">
         <caption class="muted">Newest scored rollouts (KL: Σ log π − log π_ref over each response)</caption>
         <thead><tr><th>Prompt</th><th>Response</th><th>Reward</th><th>KL</th></tr></thead>
-        <tbody>${t.rollouts.map((r) => html`<tr><td class="text">${r.prompt}</td><td class="text">${r.response}</td><td class="n">${num(r.reward, 2)}</td><td class="n">${num(r.kl)}</td></tr>`)}</tbody>
+        <tbody>${t.run.rollouts.map((r) => html`<tr><td class="text">${r.prompt}</td><td class="text">${r.response}</td><td class="n">${num(r.reward, 2)}</td><td class="n">${num(r.kl)}</td></tr>`)}</tbody>
       </table></div>` : m.meanReward !== undefined ? html`<p class="muted">DPO learns from fixed preference pairs: it has no rollouts to list.</p>` : nothing}`;
   }
 
   private detail(t: TrainerController): string {
-    return t.busy ? t.phase : t.lastEnd === 'done' ? 'finished' : t.lastEnd;
+    if (t.run.runState === 'paused') return t.run.phase === 'paused' ? 'paused' : 'pausing after this step…';
+    return t.run.busy ? t.run.phase : t.run.lastEnd === 'done' ? 'finished' : t.run.lastEnd;
   }
 
   private start = () => {
@@ -126,7 +130,7 @@ export class TgRlhfPanel extends LitElement {
     const { values, problem } = this.values();
     if (!t || problem) return;
     const rl: RlOptions = { method: this.method, reward: this.reward, ...values, seed: this.settings.train.seed };
-    void t.start({ ...this.settings, stage: 'rlhf' }, false, undefined, rl);
+    void t.run.start({ ...this.settings, stage: 'rlhf' }, false, undefined, rl);
   };
 }
 

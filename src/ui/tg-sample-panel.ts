@@ -56,13 +56,13 @@ export class TgSamplePanel extends LitElement {
         </div>
         ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
         <div class="row" style="margin-top: 0.75rem">
-          <button class="primary" data-testid="generate" ?disabled=${!t || t.sampling || !!this.problem || !t.engineConnected || !t.hasModel} @click=${() => t?.sample(this.settings)}>
-            ${t?.sampling ? 'Generating…' : 'Generate'}</button>
-          ${t && !t.initializing && !t.engineConnected ? html`<span class="muted">Sampling needs the training engine.</span>`
-            : t && !t.hasModel ? html`<span class="muted">Train a model (Start) or load a checkpoint, then generate text from it.</span>`
-            : t?.busy ? html`<span class="muted">During a run, generating holds training for a moment.</span>` : nothing}
+          <button class="primary" data-testid="generate" ?disabled=${!t || t.run.sampling || !!this.problem || !t.connection.engineConnected || !t.run.hasModel} @click=${() => t?.run.sample(this.settings)}>
+            ${t?.run.sampling ? 'Generating…' : 'Generate'}</button>
+          ${t && !t.connection.initializing && !t.connection.engineConnected ? html`<span class="muted">Sampling needs the training engine.</span>`
+            : t && !t.run.hasModel ? html`<span class="muted">Train a model (Start) or load a checkpoint, then generate text from it.</span>`
+            : t?.run.busy ? html`<span class="muted">During a run, generating holds training for a moment.</span>` : nothing}
         </div>
-        <pre class="text out" aria-live="polite" aria-label="Generated text" data-testid="sample-output">${t?.sampleText ?? ''}</pre>
+        <pre class="text out" aria-live="polite" aria-label="Generated text" data-testid="sample-output">${t?.run.sampleText ?? ''}</pre>
       </section>
     `;
   }

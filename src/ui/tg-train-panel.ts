@@ -56,16 +56,16 @@ export class TgTrainPanel extends LitElement {
 
   override render() {
     const t = this.trainer.value;
-    const busy = t?.busy ?? false;
+    const busy = t?.run.busy ?? false;
     const info = STAGE_INFO[this.settings.stage];
     const reasons = [...(this.problem ? [this.problem] : []), ...this.blockers];
-    if (t?.gpuError) reasons.push('WebGPU is not available (see the GPU panel).');
-    const canStart = !!t && !t.initializing && !busy && reasons.length === 0;
-    const resumable = busy ? null : t?.resumable ?? null;
+    if (t?.connection.gpuError) reasons.push('WebGPU is not available (see the GPU panel).');
+    const canStart = !!t && !t.connection.initializing && !busy && reasons.length === 0;
+    const resumable = busy ? null : t?.run.resumable ?? null;
     return html`
       <section class="panel" aria-labelledby="train-h">
         <h2 id="train-h">${info.label} run
-          ${t && !t.initializing && !t.engineConnected ? html`<span class="badge warn" data-testid="engine-status">engine not connected</span>` : nothing}
+          ${t && !t.connection.initializing && !t.connection.engineConnected ? html`<span class="badge warn" data-testid="engine-status">engine not connected</span>` : nothing}
         </h2>
         <div class="fields">
           ${(Object.keys(TRAIN_FIELDS) as TrainKey[]).map((k) => numberField(k, LABELS[k], TRAIN_FIELDS[k], this.draft[k] ?? '', busy, (raw) => this.edit(k, raw), HINTS[k]))}
@@ -73,37 +73,37 @@ export class TgTrainPanel extends LitElement {
         ${this.problem ? html`<p class="error" role="alert">${this.problem}</p>` : nothing}
         <div class="controls row">
           ${resumable && t ? this.continueButton(t, canStart) : nothing}
-          <button class=${resumable ? '' : 'primary'} data-testid="start" ?disabled=${!canStart} @click=${() => t?.start(this.settings)}>
+          <button class=${resumable ? '' : 'primary'} data-testid="start" ?disabled=${!canStart} @click=${() => t?.run.start(this.settings)}>
             ${resumable ? 'Start over' : `Start ${info.label.toLowerCase()}`}</button>
-          ${t?.runState === 'paused'
-            ? html`<button @click=${() => t.resume()}>Resume</button>`
-            : html`<button ?disabled=${t?.runState !== 'running'} @click=${() => t?.pause()}>Pause</button>`}
-          <button ?disabled=${!busy || t?.runState === 'stopping'} @click=${() => t?.stop()}>Stop</button>
-          <button ?disabled=${!t?.engineConnected} @click=${this.save}>Save checkpoint</button>
+          ${t?.run.runState === 'paused'
+            ? html`<button @click=${() => t.run.resume()}>Resume</button>`
+            : html`<button ?disabled=${t?.run.runState !== 'running'} @click=${() => t?.run.pause()}>Pause</button>`}
+          <button ?disabled=${!busy || t?.run.runState === 'stopping'} @click=${() => t?.run.stop()}>Stop</button>
+          <button ?disabled=${!t?.connection.engineConnected} @click=${this.save}>Save checkpoint</button>
         </div>
         ${reasons.length && !busy ? html`<p class="muted">Start needs: ${reasons.join(' ')}</p>` : nothing}
-        ${t && !t.initializing && !t.engineConnected ? html`<p class="muted engine">The training engine is not part of this build yet: Start reports that instead of training.</p>` : nothing}
+        ${t && !t.connection.initializing && !t.connection.engineConnected ? html`<p class="muted engine">The training engine is not part of this build yet: Start reports that instead of training.</p>` : nothing}
         ${resumable && t ? html`<p class="muted">${this.continueProblem(t) || `Continue trains ${resumable.from} further from step ${resumable.step}; Start over trains a new model.`}</p>` : nothing}
-        ${t && t.totalSteps > 0 && (busy || t.step > 0) ? html`<tg-progress data-testid="run-progress" data-step=${t.step} label=${`Step ${t.step} of ${t.totalSteps}`}
-          .value=${t.step} .max=${t.totalSteps} detail=${this.detail(t)}></tg-progress>` : nothing}
+        ${t && t.run.totalSteps > 0 && (busy || t.run.step > 0) ? html`<tg-progress data-testid="run-progress" data-step=${t.run.step} label=${`Step ${t.run.step} of ${t.run.totalSteps}`}
+          .value=${t.run.step} .max=${t.run.totalSteps} detail=${this.detail(t)}></tg-progress>` : nothing}
       </section>
     `;
   }
 
   /** The run's state after its numbers; "paused" only once the engine says where it holds. */
   private detail(t: TrainerController): string {
-    if (t.runState === 'paused') return t.phase === 'paused' ? 'paused' : 'pausing…';
-    return t.busy ? t.phase : END_TEXT[t.lastEnd];
+    if (t.run.runState === 'paused') return t.run.phase === 'paused' ? 'paused' : 'pausing after this step…';
+    return t.run.busy ? t.run.phase : END_TEXT[t.run.lastEnd];
   }
 
   private continueButton(t: TrainerController, canStart: boolean) {
     return html`<button class="primary" data-testid="continue" ?disabled=${!canStart || !!this.continueProblem(t)}
-      @click=${() => t.start(this.settings, true)}>Continue from step ${t.resumable?.step ?? 0}</button>`;
+      @click=${() => t.run.start(this.settings, true)}>Continue from step ${t.run.resumable?.step ?? 0}</button>`;
   }
 
   /** Why Continue cannot run with the current settings ('' when it can). */
   private continueProblem(t: TrainerController): string {
-    const r = t.resumable;
+    const r = t.run.resumable;
     if (!r) return '';
     if (!sameModel(r.model, this.settings.model)) return `The model settings no longer match ${r.from}: Start over trains this new model, or load the checkpoint again to continue it.`;
     if (this.settings.train.steps <= r.step) return `Set Steps above ${r.step} to continue ${r.from}.`;
@@ -125,7 +125,7 @@ export class TgTrainPanel extends LitElement {
   }
 
   private save() {
-    void this.trainer.value?.saveCheckpoint('');
+    void this.trainer.value?.checkpoints.save('');
   }
 }
 

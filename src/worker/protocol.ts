@@ -2,7 +2,7 @@
 import type { AdapterSummary } from '../gpu/device';
 import type { CheckpointManifest } from '../checkpoint/store';
 import type { StageId } from '../share/settings';
-import type { EngineProgress } from './engine-bridge';
+import type { EngineProgress } from '../train/engine-types';
 
 export type InitResult =
   | { ok: true; adapter: AdapterSummary; engine: { stages: StageId[] } | null }

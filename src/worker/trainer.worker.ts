@@ -14,14 +14,13 @@ import type { CorpusInfo, InitResult, RunEvent, StorageInfo } from './protocol';
 import { releaseCallback, throttled } from './throttle';
 import { validateCheckpointBytes } from './validate-checkpoint';
 
-/** Autosave period during a run; one more autosave happens when a run ends. */
+/** Autosave period during a run (the loop saves between two steps); one more when a run ends. */
 const AUTOSAVE_MS = 5 * 60 * 1000;
 const PREVIEW_CHARS = 1500;
 
 let gpu: Gpu | null = null;
 let engine: EngineBridge | null = null;
 let running = false;
-let autosaving = false;
 let corpus: CorpusInfo | null = null;
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -40,18 +39,25 @@ function checkpointMeta(saved: SavedCheckpoint, name: string, kind: 'manual' | '
   return { name, kind, step: saved.step, stage: saved.stage, summary: describeModel(saved.model) };
 }
 
-async function autosave(events: { push(e: RunEvent): void }): Promise<void> {
-  if (autosaving || !engine) return;
-  autosaving = true;
+/** Takes an autosave between two steps and stores it while training goes on; `writes` collects
+ *  the store writes so the run's end can wait for them. A failure is reported, never thrown into the run. */
+async function autosave(take: () => Promise<SavedCheckpoint>, events: { push(e: RunEvent): void }, writes: Promise<void>[]): Promise<void> {
+  const failed = (e: unknown) => events.push({ type: 'autosave-failed', error: errorText(e) });
+  let saved: SavedCheckpoint;
   try {
-    const saved = await engine.saveCheckpoint();
-    const manifest = await (await checkpointStore()).save(saved.bytes, checkpointMeta(saved, `Autosave, step ${saved.step}`, 'auto'));
-    events.push({ type: 'autosaved', manifest });
+    saved = await take();
   } catch (e) {
-    events.push({ type: 'autosave-failed', error: errorText(e) });
-  } finally {
-    autosaving = false;
+    failed(e);
+    return;
   }
+  writes.push((async () => {
+    try {
+      const manifest = await (await checkpointStore()).save(saved.bytes, checkpointMeta(saved, `Autosave, step ${saved.step}`, 'auto'));
+      events.push({ type: 'autosaved', manifest });
+    } catch (e) {
+      failed(e);
+    }
+  })());
 }
 
 const api = {
@@ -73,18 +79,13 @@ const api = {
     const eng = requireEngine();
     if (running) throw new Error('A run is already in progress; stop it before starting another.');
     running = true;
-    let trained = false;
     const events = throttled<RunEvent>(onEvents);
-    const timer = setInterval(() => void autosave(events), AUTOSAVE_MS);
+    const writes: Promise<void>[] = [];
     try {
-      await eng.start(opts, (p) => {
-        trained ||= Number.isFinite(p.trainLoss);
-        events.push({ type: 'step', ...p });
-      });
-      // A run that made no step has nothing new to keep.
-      if (trained) await autosave(events);
+      // The loop autosaves every AUTOSAVE_MS between two steps, and once when a run that took a step ends.
+      await eng.start(opts, (p) => events.push({ type: 'step', ...p }), { everyMs: AUTOSAVE_MS, save: (take) => autosave(take, events, writes) });
     } finally {
-      clearInterval(timer);
+      await Promise.all(writes);
       running = false;
       events.flush();
       releaseCallback(onEvents);

@@ -19,7 +19,7 @@ try {
   await page.locator('[data-testid=start]').click();
   await page.locator('tg-app[data-runs-ended="1"]').waitFor({ state: 'attached', timeout: 30 * 60_000 });
   await page.locator('[data-testid=generate]').click();
-  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return !t.sampling && t.sampleText.length > 0; }, undefined, { timeout: 5 * 60_000 });
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer.run; return !t.sampling && t.sampleText.length > 0; }, undefined, { timeout: 5 * 60_000 });
   for (const b of await page.getByRole('button', { name: 'Dismiss message' }).all()) await b.click();
   await page.locator('tg-messages li').first().waitFor({ state: 'detached' });
   const bottom = await page.locator('tg-sample-panel').evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);

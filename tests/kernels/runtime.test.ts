@@ -4,7 +4,8 @@ import { testGpu } from '../helpers/gpu';
 import { createNodeGpu, type NodeAdapter } from '../../src/gpu/node';
 import { residualForward } from '../../src/kernels/residual';
 import { GpuError } from '../../src/gpu/errors';
-import { checkPlanFits, split2d, formatBytes } from '../../src/gpu/limits';
+import { checkPlanFits, split2d } from '../../src/gpu/limits';
+import { formatBytes } from '../../src/util/format';
 import { sizeClass } from '../../src/gpu/buffer-pool';
 import { params } from '../../src/gpu/params';
 

@@ -4,7 +4,7 @@ import { presetConfig } from '../../src/model/config';
 import { initParams, paramSpecs } from '../../src/model/params';
 import { encodeCheckpoint } from '../../src/checkpoint/codec';
 import { readCheckpoint } from '../../src/train/pretrain';
-import { withChatTokens } from '../../src/train/sft-vocab';
+import { withChatTokens } from '../../src/train/chat-vocab';
 
 function checkpointBytes(tied: boolean, extraRows = 0) {
   const tokenizer = CharTokenizer.fromCorpus('abcdef ', { byteFallback: false });

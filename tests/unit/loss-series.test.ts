@@ -2,7 +2,7 @@
 // report lands on the point of the step it measured, and phase messages leave no trace.
 import { describe, expect, it } from 'vitest';
 import { LossSeries } from '../../src/ui/loss-series';
-import type { EngineProgress } from '../../src/worker/engine-bridge';
+import type { EngineProgress } from '../../src/train/engine-types';
 
 const step = (s: number, trainLoss: number): EngineProgress => ({ step: s, totalSteps: 10, trainLoss, lr: 1e-3, tokensPerSec: 100 });
 const phase = (s: number, message: string): EngineProgress => ({ step: s, totalSteps: 10, trainLoss: NaN, lr: NaN, tokensPerSec: NaN, message });

@@ -5,7 +5,7 @@
 // plain text and cannot forge structure. For training, every assistant message's content tokens
 // and its closing <|end|> carry loss; everything else is context. A prompt for sampling ends with
 // <|assistant|>; generation stops at <|end|>.
-// Adding tokens grows the vocabulary: the model must grow too (src/train/sft-vocab.ts).
+// Adding tokens grows the vocabulary: the model must grow too (src/train/chat-vocab.ts).
 import type { Tokenizer } from '../../tokenizer';
 import type { ChatMessage, Role } from './types';
 

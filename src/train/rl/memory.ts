@@ -9,7 +9,8 @@ import { activationBytes } from '../../model/activations';
 import { qkvWidth, type ModelConfig } from '../../model/config';
 import { countParams } from '../../model/params';
 import { KvSampler } from '../../model/sampler';
-import { checkBufferFits, formatBytes } from '../../gpu/limits';
+import { checkBufferFits } from '../../gpu/limits';
+import { formatBytes } from '../../util/format';
 import { rolloutRows, type RlSettings } from './settings';
 
 export interface MemoryItem { name: string; bytes: number }

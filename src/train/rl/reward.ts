@@ -9,8 +9,7 @@ import type { Gpu } from '../../gpu/gpu';
 import { Gpt } from '../../model/gpt';
 import { ScalarHead } from '../../model/heads';
 import { planActivations, releaseActivations, type Activations } from '../../model/activations';
-import { readAnyCheckpoint, REWARD_STAGE } from '../reward';
-import { HEAD_BIAS, HEAD_WEIGHT } from '../reward-trainer';
+import { HEAD_BIAS, HEAD_WEIGHT, readAnyCheckpoint, STAGES } from '../checkpoint-io';
 import type { Checkpoint } from '../../checkpoint/codec';
 import type { ModelConfig } from '../../model/config';
 import { packSequences } from './batch';
@@ -45,7 +44,7 @@ export class RewardModel {
   /** Reads and checks a reward-stage checkpoint (src/train/reward.ts) without touching the GPU. */
   static read(bytes: Uint8Array): Checkpoint<ModelConfig> {
     const ck = readAnyCheckpoint(bytes);
-    if (ck.stage !== REWARD_STAGE) throw new Error(`A reward model comes from the reward stage (--stage reward); this checkpoint is stage ${ck.stage}.`);
+    if (ck.stage !== STAGES.reward) throw new Error(`A reward model comes from the reward stage (--stage reward); this checkpoint is stage ${ck.stage}.`);
     return ck;
   }
 

@@ -1,16 +1,17 @@
-// One RL run, as the headless runner and the web worker drive it: from an SFT checkpoint (a chat
-// model) to a policy trained with PPO, GRPO or DPO, scored by a task's grader or a learned reward
-// model, with a frozen copy of the starting model as the reference. Checks memory before
-// allocating, reports progress, measures held-out accuracy, and writes the policy as stage 'rl'.
-// It does not parse command lines (src/cli/stage-rl.ts) or read files.
+// One RL run as a StageRun, which the one loop (../runtime/loop.ts) drives for the headless runner
+// and the web worker: from an SFT checkpoint (a chat model) to a policy trained with PPO, GRPO or
+// DPO, scored by a task's grader or a learned reward model, with a frozen copy of the starting model
+// as the reference. Checks memory before allocating, measures held-out accuracy, and writes the
+// policy as stage 'rl'. It does not loop, parse command lines (src/cli/stage-rl.ts) or read files.
 import type { Gpu } from '../../gpu/gpu';
 import { GpuError } from '../../gpu/errors';
 import { Gpt } from '../../model/gpt';
 import type { ModelConfig } from '../../model/config';
-import { paramSpecs } from '../../model/params';
 import { KvSampler } from '../../model/sampler';
 import { encodeCheckpoint } from '../../checkpoint/codec';
-import { readCheckpoint } from '../pretrain';
+import { modelParams, readCheckpoint, STAGES, weightsOf } from '../checkpoint-io';
+import type { StageRun, StepResult } from '../runtime/stage-run';
+import { runStage } from '../runtime/loop';
 import { chatTemplate, hasChatTokens } from '../../data/chat/template';
 import type { PreferencePair as ChatPair } from '../../data/chat/types';
 import { tokenizerFromJSON, type Tokenizer } from '../../tokenizer';
@@ -21,10 +22,10 @@ import { PgTrainer, type PgMetrics } from './pg';
 import { DpoTrainer, type DpoMetrics, type PreferencePair } from './dpo';
 import { pairIds } from './pairs';
 import { taskAccuracy, trainingLength } from './rollout';
-import { makeRlSettings, type RlSettings } from './settings';
+import { makeRlSettings, rolloutRows, type RlSettings } from './settings';
 import { rlMemoryCheck, rlMemoryPlan, type RlMemoryCheck } from './memory';
 
-export const RL_STAGE = 'rl';
+export const RL_STAGE = STAGES.rl;
 
 export interface RlRunOptions {
   settings?: Partial<RlSettings>;
@@ -40,6 +41,12 @@ export interface RlRunOptions {
   onScored?: (samples: Sample[], scores: number[]) => void;
 }
 
+/** One RL step: PPO / GRPO's rollout-and-update metrics, or one DPO optimizer step's. */
+export interface RlStepResult extends StepResult { pg?: PgMetrics; dpo?: DpoMetrics }
+
+/** Held-out accuracy, greedy and sampled; DPO adds its held-out preference metrics. */
+export interface RlEval { greedy: number; sampled: number; preference?: DpoMetrics }
+
 export interface RlProgress {
   step: number;
   totalSteps: number;
@@ -48,11 +55,9 @@ export interface RlProgress {
   dpo?: DpoMetrics;
 }
 
-export class RlRun {
+export class RlRun implements StageRun<RlStepResult, RlEval> {
   readonly stage = RL_STAGE;
   step = 0;
-  /** Seconds spent in run() so far, over all calls. */
-  seconds = 0;
   private sampler: KvSampler | null = null;
   private readonly heldout: RlExample[];
   private dpoPairs: PreferencePair[] = [];
@@ -85,7 +90,7 @@ export class RlRun {
     const memory = rlMemoryCheck(gpu.limits, rlMemoryPlan({ config: ck.config, settings: s, T, reference: needsReference, rewardModel: rmCk?.config }), opts.memoryBudget);
     if (!memory.fits) throw new GpuError('limit', `This RL setup does not fit the GPU:\n${memory.problems.join('\n')}\nPlanned:\n${memory.summary}`);
     const rm = rmCk ? RewardModel.load(gpu, rmCk) : null;
-    const weights = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
+    const weights = weightsOf(ck);
     const policy = new Gpt(gpu, ck.config, weights);
     const reference = needsReference ? new Gpt(gpu, ck.config, weights, { trainable: false }) : null;
     const pg = s.method === 'dpo' ? null : new PgTrainer(gpu, policy, reference, s, T);
@@ -101,29 +106,45 @@ export class RlRun {
 
   get config(): ModelConfig { return this.policy.config; }
 
-  /** Trains until settings.steps (or `steps` more), reporting each step's metrics. */
-  async run(opts: { steps?: number; onProgress?: (p: RlProgress) => void; signal?: AbortSignal } = {}): Promise<void> {
+  get totalSteps(): number { return this.settings.steps; }
+  get evalEvery(): number { return this.settings.evalEvery; }
+
+  tokensOf(r: RlStepResult): number {
+    return r.pg ? rolloutRows(this.settings) * r.pg.responseLength : 2 * this.T;
+  }
+
+  /** PPO / GRPO: one rollout on fresh train prompts and one update phase. DPO: one optimizer step
+   *  on the next pairs (its metrics come back every few steps, as an LM step's loss). */
+  async trainStep(): Promise<RlStepResult[]> {
     const s = this.settings;
-    const end = Math.min(s.steps, opts.steps !== undefined ? this.step + opts.steps : s.steps);
-    const t0 = performance.now(), before = this.seconds;
-    const seconds = () => (this.seconds = before + (performance.now() - t0) / 1000);
-    while (this.step < end && !opts.signal?.aborted) {
-      if (this.pg) {
-        const examples = this.task.examples('train', s.promptsPerStep, (s.seed + 7919 * (this.step + 1)) >>> 0);
-        const pg = await this.pg.train(examples, this.format, this.reward!, opts.signal);
-        this.step++;
-        opts.onProgress?.({ step: this.step, totalSteps: s.steps, seconds: seconds(), pg });
-      } else {
-        const P = s.pairsPerStep, n = this.dpoPairs.length;
-        const batch = Array.from({ length: P }, (_, i) => this.dpoPairs[(this.step * P + i) % n]);
-        this.step++;
-        const done = await this.dpo!.train(batch);
-        const last = this.step === end ? [...done, ...(await this.dpo!.flush())] : done;
-        for (const dpo of last) opts.onProgress?.({ step: dpo.step, totalSteps: s.steps, seconds: seconds(), dpo });
-      }
+    if (this.pg) {
+      const examples = this.task.examples('train', s.promptsPerStep, (s.seed + 7919 * (this.step + 1)) >>> 0);
+      const pg = await this.pg.train(examples, this.format, this.reward!);
+      this.step++;
+      return [{ step: this.step, loss: pg.policyLoss, lr: s.lr, skipped: false, pg }];
     }
-    await this.dpo?.flush();
-    await this.gpu.sync();
+    const P = s.pairsPerStep, n = this.dpoPairs.length;
+    const batch = Array.from({ length: P }, (_, i) => this.dpoPairs[(this.step * P + i) % n]);
+    this.step++;
+    return this.dpoResults(await this.dpo!.train(batch));
+  }
+
+  async flush(): Promise<RlStepResult[]> { return this.dpo ? this.dpoResults(await this.dpo.flush()) : []; }
+  sync(): Promise<void> { return this.gpu.sync(); }
+
+  private dpoResults(done: DpoMetrics[]): RlStepResult[] {
+    return done.map((dpo) => ({ step: dpo.step, loss: dpo.loss, lr: this.settings.lr, skipped: false, dpo }));
+  }
+
+  async evaluateHeldout(): Promise<RlEval> {
+    const greedy = await this.heldoutAccuracy({ temperature: 0 }), sampled = await this.heldoutAccuracy({ temperature: 1 });
+    return { greedy, sampled, preference: this.dpo ? await this.heldoutPreference() : undefined };
+  }
+
+  /** Trains to settings.steps (or `steps` more) in the one loop, reporting each step's metrics. */
+  async run(opts: { steps?: number; onProgress?: (p: RlProgress) => void } = {}): Promise<void> {
+    const on = opts.onProgress;
+    await runStage(this, { steps: opts.steps, onStep: on && ((r, p) => on({ step: r.step, totalSteps: p.totalSteps, seconds: p.elapsedSec, pg: r.pg, dpo: r.dpo })) });
   }
 
   /** Mean grade of one response per held-out prompt (greedy at temperature 0). */
@@ -145,9 +166,7 @@ export class RlRun {
   /** The policy's weights as stage 'rl' (no optimizer state or settings: RL runs are not resumed). */
   async checkpoint(): Promise<Uint8Array> {
     await this.dpo?.flush();
-    const weights = await this.policy.readWeights();
-    const params = Object.fromEntries(paramSpecs(this.config).map((p) => [p.name, { data: weights[p.name], shape: p.shape }]));
-    return encodeCheckpoint({ config: this.config, tokenizer: this.tokenizer.toJSON(), stage: this.stage, step: this.step, params });
+    return encodeCheckpoint({ config: this.config, tokenizer: this.tokenizer.toJSON(), stage: this.stage, step: this.step, params: await modelParams(this.policy) });
   }
 
   destroy(): void {

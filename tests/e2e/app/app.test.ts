@@ -56,10 +56,10 @@ test('a first visit trains a tiny model: the loss chart draws its curve and a sa
     const t = document.querySelector('tg-app')!.trainer;
     const seen: number[] = [];
     (window as unknown as { seen: number[] }).seen = seen;
-    t.subscribe(() => seen.push(t.sampleText.length));
+    t.subscribe(() => seen.push(t.run.sampleText.length));
   });
   await page.locator('[data-testid=generate]').click();
-  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer; return !t.sampling && t.sampleText.length > 0; }, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer.run; return !t.sampling && t.sampleText.length > 0; }, undefined, { timeout: 60_000 });
   const output = (await page.locator('[data-testid=sample-output]').textContent()) ?? '';
   expect(output.length).toBeGreaterThan(20);
   const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);

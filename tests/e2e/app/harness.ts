@@ -102,7 +102,7 @@ export async function runToEnd(page: Page, start = page.locator('[data-testid=st
 /** The loss curves the chart was given: steps, training loss, validation loss (null between). */
 export function lossSeries(page: Page): Promise<{ steps: number[]; train: number[]; val: (number | null)[] }> {
   return page.evaluate(() => {
-    const [steps, train, val] = document.querySelector('tg-app')!.trainer.series.data();
+    const [steps, train, val] = document.querySelector('tg-app')!.trainer.run.series.data();
     return { steps: Array.from(steps), train: Array.from(train), val: [...val] };
   });
 }
