@@ -15,7 +15,11 @@ import { readHfFolder } from '../../src/hf/folder';
 import { weightPlan, splitParam } from '../../src/hf/weights';
 import { nodeHfFiles } from '../../src/cli/hf-io';
 import type { Gpu } from '../../src/gpu/gpu';
-import type { ModelConfig } from '../../src/model/config';
+import { makeConfig, LLAMA_STYLE, type ModelConfig } from '../../src/model/config';
+import { PretrainRun, readCheckpoint } from '../../src/train/pretrain';
+import { exportHf } from '../../src/hf/export';
+import type { HfFiles } from '../../src/hf/folder';
+import { ByteTokenizer } from '../../src/tokenizer';
 
 const FIXTURES = join(__dirname, '../../../shared/hf-fixtures');
 
@@ -101,4 +105,25 @@ describe('Hugging Face import against transformers', () => {
       expect([...ref.greedy_prompt, ...out]).toEqual(ref.greedy_output);
     });
   }
+
+  it('a Llama-style model pretrained here, exported and re-imported, gives the same logits', async () => {
+    const gpu = await testGpu();
+    const tokenizer = new ByteTokenizer();
+    const config = makeConfig(LLAMA_STYLE, { vocabSize: 256, nLayer: 2, dModel: 48, nHead: 4, nKvHead: 2, contextLength: 32, tiedEmbeddings: false });
+    const text = 'the quick brown fox jumps over the lazy dog. '.repeat(40);
+    const run = PretrainRun.create(gpu, { config, tokenizer, tokens: Int32Array.from(tokenizer.encode(text)), settings: { steps: 3, batchSize: 2, seqLen: 32, evalEvery: 0 } });
+    await run.run();
+    const ck = readCheckpoint(await run.checkpoint(false));
+    expect(ck.step).toBe(3);
+    run.destroy();
+    const trained = Object.fromEntries(Object.entries(ck.params).map(([k, v]) => [k, v.data]));
+    const files = exportHf({ config: ck.config, params: trained, tokenizer });
+    const back = await readHfFolder({ read: async (n) => files.get(n) ?? null } satisfies HfFiles);
+    expect(back.config).toEqual(ck.config);
+    const B = 2, T = 17;
+    const tokens = Int32Array.from({ length: B * T }, (_, i) => (i * 37 + 11) % 256);
+    const before = await logitsOf(gpu, ck.config, trained, tokens, B, T);
+    const after = await logitsOf(gpu, back.config, back.params, tokens, B, T);
+    expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+  });
 });
