@@ -4,11 +4,13 @@ import { parseArgs, helpText, type ArgSpec } from './args';
 import { createNodeGpu, type NodeAdapter } from '../gpu/node';
 import type { CliStage } from './stage';
 import { STAGES } from './stages';
+import { HF_OPTIONS, runWithHf } from './hf-io';
 
 const COMMON = {
   stage: { kind: 'string', help: `training stage: ${STAGES.map((s) => s.name).join(' | ')} (default pretrain)` },
   adapter: { kind: 'string', help: 'auto (default: a hardware GPU if any, else llvmpipe, else SwiftShader) | swiftshader | llvmpipe' },
   help: { kind: 'flag', help: 'show this help' },
+  ...HF_OPTIONS,
 } satisfies ArgSpec;
 
 function usage(): string {
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
   const gpu = await createNodeGpu(adapter);
   console.log(`adapter: ${gpu.info.description}`);
   try {
-    await stage.run(args as Record<string, string | number | boolean | undefined>, gpu);
+    await runWithHf(stage.name, args as Record<string, string | number | boolean | undefined>, (a) => stage.run(a, gpu));
   } finally {
     gpu.destroy();
   }

@@ -42,13 +42,13 @@ function tokenIds(t: Tokenizer | null | undefined, base: HfBase | null | undefin
   return { bos: find(BOS_NAMES), eos: find(EOS_NAMES), pad: null };
 }
 
-function tokenizerConfig(t: Tokenizer, c: ModelConfig, ids: TokenIds | undefined): Json {
+function tokenizerConfig(t: Tokenizer, c: ModelConfig, ids: TokenIds): Json {
   const nameOf = (id: number | number[] | null | undefined) => [...t.specialTokens].find(([, i]) => i === id)?.[0] ?? null;
   return {
     added_tokens_decoder: Object.fromEntries([...t.specialTokens].map(([content, id]) => [String(id), {
       content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true,
     }])),
-    bos_token: nameOf(ids?.bos), clean_up_tokenization_spaces: false, eos_token: nameOf(ids?.eos),
+    bos_token: nameOf(ids.bos), clean_up_tokenization_spaces: false, eos_token: nameOf(ids.eos),
     model_max_length: c.contextLength, tokenizer_class: 'PreTrainedTokenizerFast',
   };
 }
@@ -98,7 +98,8 @@ export function exportHf({ config, params, tokenizer = null, base = null, dtype 
   files.set('model.safetensors', encodeSafetensors(tensors, { format: 'pt' }));
   if (tokenizer) {
     files.set('tokenizer.json', json(tokenizerJsonOf(tokenizer)));
-    files.set('tokenizer_config.json', json(base?.tokenizerConfig ?? tokenizerConfig(tokenizer, config, ids)));
+    const named = { bos: cfg.bos_token_id as number | null, eos: cfg.eos_token_id as number | number[] | null, pad: null };
+    files.set('tokenizer_config.json', json(base?.tokenizerConfig ?? tokenizerConfig(tokenizer, config, named)));
   }
   files.set('README.md', new TextEncoder().encode(readme(ARCHITECTURES[arch], dtype, tokenizer !== null)));
   return files;
