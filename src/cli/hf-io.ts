@@ -18,11 +18,15 @@ import { ARCHITECTURES } from '../hf/config-read';
 import { readAnyCheckpoint } from '../train/reward';
 import { tokenizerFromJSON } from '../tokenizer';
 import { countParams } from '../model/params';
+import { checkLmMemory, lmMemoryPlan } from '../train/lm-memory';
+import { formatBytes } from '../gpu/limits';
+import type { ModelConfig } from '../model/config';
 
 export const HF_OPTIONS = {
   'from-hf': { kind: 'string', help: 'start from a Hugging Face model folder (config.json, model.safetensors, tokenizer.json)' },
   'export-hf': { kind: 'string', help: 'write the final model as a Hugging Face folder (with --steps 0: convert only)' },
   'export-dtype': { kind: 'string', help: 'weights dtype for --export-hf: F32 (default) | BF16 | F16' },
+  'memory-budget': { kind: 'number', help: 'refuse runs planned above this many MiB of GPU memory' },
 } satisfies ArgSpec;
 
 type Args = Record<string, string | number | boolean | undefined>;
@@ -66,8 +70,20 @@ function writeExport(bytes: Uint8Array, dir: string, dtype: ExportDtype, importe
   console.log(`exported ${ARCHITECTURES[hfArchOf(ck.config)]} (${dtype}) to ${dir}: ${[...files.keys()].join(', ')}`);
 }
 
-/** Runs `stage` with --from-hf / --export-hf handled around it (see the header). */
-export async function runWithHf(stageName: string, args: Args, stage: (args: Args) => Promise<void>): Promise<void> {
+/** Plans an LM stage's GPU memory for an imported model before anything is built (RL plans its own). */
+function checkImportMemory(stageName: string, c: ModelConfig, args: Args, limits: GPUSupportedLimits): void {
+  if (stageName === 'rl') return;
+  const batch = (args.batch as number | undefined) ?? 8;
+  const rows = stageName === 'reward' ? 2 * batch : batch;
+  const T = Math.min((args.seq as number | undefined) ?? c.contextLength, c.contextLength);
+  const budget = args['memory-budget'] !== undefined ? (args['memory-budget'] as number) * 2 ** 20 : undefined;
+  const total = checkLmMemory(limits, lmMemoryPlan(c, rows, T), budget);
+  console.log(`planned GPU memory for ${stageName} at ${rows} × ${T} tokens: ${formatBytes(total)}`);
+}
+
+/** Runs `stage` with --from-hf / --export-hf handled around it (see the header). `limits`: the
+ *  adapter's, to refuse an imported model that cannot train in it before anything is built. */
+export async function runWithHf(stageName: string, args: Args, stage: (args: Args) => Promise<void>, limits?: GPUSupportedLimits): Promise<void> {
   const fromHf = args['from-hf'] as string | undefined, exportDir = args['export-hf'] as string | undefined;
   if (!fromHf && !exportDir) {
     if (args['export-dtype'] !== undefined) throw new HfError('--export-dtype needs --export-hf DIR.');
@@ -88,6 +104,7 @@ export async function runWithHf(stageName: string, args: Args, stage: (args: Arg
     writeExport(importedBytes ?? new Uint8Array(readFileSync(args.from as string)), exportDir, dtype, imported);
     return;
   }
+  if (imported && limits) checkImportMemory(stageName, imported.folder.config, args, limits);
   const scratch = mkdtempSync(join(tmpdir(), 'tabgpt-hf-'));
   try {
     const runArgs = { ...args };

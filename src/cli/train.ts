@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const gpu = await createNodeGpu(adapter);
   console.log(`adapter: ${gpu.info.description}`);
   try {
-    await runWithHf(stage.name, args as Record<string, string | number | boolean | undefined>, (a) => stage.run(a, gpu));
+    await runWithHf(stage.name, args as Record<string, string | number | boolean | undefined>, (a) => stage.run(a, gpu), gpu.limits);
   } finally {
     gpu.destroy();
   }

@@ -80,4 +80,25 @@ describe('CLI --from-hf / --export-hf', () => {
     await expect(runWithHf('sft', { 'from-hf': gpt2Folder(), steps: 0, 'export-hf': out }, never)).rejects.toThrow(/exists and is not an empty folder/);
     expect(readFileSync(join(out, 'keep.txt'), 'utf8')).toBe('mine');
   });
+
+  it('refuses an imported model that cannot train within the adapter limits or the budget, before the stage', async () => {
+    const limits = { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 } as GPUSupportedLimits;
+    const out = fresh();
+    // The parameter count from the file itself (GPT-2 ties its head, so every parameter is a tensor).
+    let P = 0;
+    for (const t of decodeSafetensors(new Uint8Array(readFileSync(join(FIXTURES, 'gpt2-tiny/model.safetensors')))).tensors.values()) P += t.data.length;
+    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    const message = await runWithHf('sft', { 'from-hf': gpt2Folder(), batch: 8, 'memory-budget': 2, 'export-hf': out }, never, limits).then(() => '', (e: Error) => e.message);
+    expect(message.startsWith(`This run needs `)).toBe(true);
+    expect(message).toContain(`(weights ${kib(4 * P)}, gradients ${kib(4 * P)}, AdamW moments ${kib(8 * P)}, activations (8 × 64) `);
+    expect(message).toContain(`logits ${kib(4 * 8 * 64 * (320 + 3))}, `);
+    expect(message).toMatch(/more than the 2.00 MiB budget: use a smaller batch/);
+    const small = { maxBufferSize: 256 * 1024, maxStorageBufferBindingSize: 256 * 1024 } as GPUSupportedLimits;
+    await expect(runWithHf('reward', { 'from-hf': gpt2Folder(), batch: 4 }, never, small))
+      .rejects.toThrow('The logits of 512 tokens needs one buffer of 640.0 KiB, but this GPU allows at most 256.0 KiB per buffer.');
+    expect(existsSync(out)).toBe(false);
+    let ran = false;
+    await runWithHf('sft', { 'from-hf': gpt2Folder(), batch: 2, 'memory-budget': 64 }, async () => { ran = true; }, limits);
+    expect(ran).toBe(true);
+  });
 });
