@@ -2,7 +2,10 @@
 // Every field that transformers' modeling code reads and that changes the computation is checked;
 // a value TabGPT cannot compute identically is refused with one message naming the field and value.
 // Fields transformers itself ignores (e.g. "_name_or_path", "transformers.js_config") are ignored
-// here too, as are dropout probabilities (inference and TabGPT training run without dropout).
+// here too, as are dropout probabilities (inference and TabGPT training run without dropout),
+// GPT-2's reorder_and_upcast_attn (TabGPT computes attention in f32 anyway) and Llama's
+// pretraining_tp (a sliced matmul with the same result). One difference remains in training only:
+// transformers keeps the gradient of a Llama pad_token_id's embedding row at zero; TabGPT does not.
 // Does not read weights (folder.ts) or write configs (config-write.ts).
 import { makeConfig, ConfigError, type ModelConfig } from '../model/config';
 import { hfFail, type Json } from './errors';
