@@ -96,6 +96,18 @@ describe('Hugging Face folder refusals', () => {
     for (const [name, w] of Object.entries(single.params)) expect(Buffer.from(split.params[name].buffer, split.params[name].byteOffset, split.params[name].byteLength).equals(Buffer.from(w.buffer, w.byteOffset, w.byteLength)), name).toBe(true);
   });
 
+  it("reads GPT-2's own layout: names without \"transformer.\", saved attention-mask buffers, a tied lm_head", async () => {
+    const f = fixture('gpt2-tiny');
+    const renamed = tensorsOf(f).map((t) => ({ ...t, name: t.name.replace(/^transformer\./, '') }));
+    const wte = renamed.find((t) => t.name === 'wte.weight')!;
+    renamed.push({ name: 'h.0.attn.bias', dtype: 'F32', shape: [1, 1, 64, 64], data: new Float32Array(64 * 64) });
+    renamed.push({ name: 'lm_head.weight', dtype: 'F32', shape: wte.shape, data: wte.data });
+    f.set('model.safetensors', encodeSafetensors(renamed));
+    const theirs = await readHfFolder(files(f));
+    const ours = await readHfFolder(files(fixture('gpt2-tiny')));
+    for (const [name, w] of Object.entries(ours.params)) expect(Array.from(theirs.params[name]), name).toEqual(Array.from(w));
+  });
+
   it('refuses a missing shard and shards that do not match the index', async () => {
     const missing = sharded(fixture('llama-tiny'));
     missing.delete('model-00002-of-00002.safetensors');
