@@ -29,6 +29,7 @@ export function lmMemoryPlan(c: ModelConfig, rows: number, T: number): LmMemoryP
   const buffers = [
     { name: `The logits of ${N} tokens`, bytes: 4 * N * V },
     { name: 'The token embedding', bytes: 4 * V * c.dModel },
+    { name: 'The MLP\'s fc weight', bytes: 4 * fcWidth(c) * c.dModel },
     { name: 'One layer\'s qkv activations', bytes: 4 * N * qkvWidth(c) },
     { name: 'One layer\'s MLP activations', bytes: 4 * N * fcWidth(c) },
   ];
