@@ -5,7 +5,8 @@
 // F32 weights are written as they are (bit-exact), or narrowed to BF16/F16 when asked.
 // `base` carries the files of an imported folder so that what TabGPT does not model (dropout
 // values, token ids, a chat template) goes back out unchanged. Returns file name → bytes; writing
-// them (disk, zip) is the caller's.
+// them (disk, zip) is the caller's. A tokenizer with TabGPT's chat tokens gets the built-in chat
+// template, in Jinja, in tokenizer_config.json.
 import type { ModelConfig } from '../model/config';
 import { encodeSafetensors, type TensorInput } from '../checkpoint/safetensors';
 import type { Tokenizer } from '../tokenizer/types';
@@ -15,6 +16,11 @@ import { hfArchOf, hfConfigJson, TRANSFORMERS_VERSION, type TokenIds } from './c
 import { weightPlan, splitParam } from './weights';
 import { f32ToBf16, f32ToF16 } from './dtype';
 import { hfFail, type Json } from './errors';
+import { CHAT_TOKENS, hasChatTokens } from '../data/chat/template';
+
+/** TabGPT's built-in chat template (src/data/chat/template.ts) in Jinja, as transformers renders it. */
+export const BUILTIN_CHAT_TEMPLATE = "{% for message in messages %}{{ '<|' + message['role'] + '|>' + message['content'] + '" + CHAT_TOKENS[3] + "' }}{% endfor %}"
+  + "{% if add_generation_prompt %}{{ '" + CHAT_TOKENS[2] + "' }}{% endif %}";
 
 export type ExportDtype = 'F32' | 'BF16' | 'F16';
 const TORCH_DTYPE: Record<ExportDtype, string> = { F32: 'float32', BF16: 'bfloat16', F16: 'float16' };
@@ -50,6 +56,7 @@ function tokenizerConfig(t: Tokenizer, c: ModelConfig, ids: TokenIds): Json {
     }])),
     bos_token: nameOf(ids.bos), clean_up_tokenization_spaces: false, eos_token: nameOf(ids.eos),
     model_max_length: c.contextLength, tokenizer_class: 'PreTrainedTokenizerFast',
+    ...(hasChatTokens(t) ? { chat_template: BUILTIN_CHAT_TEMPLATE } : {}),
   };
 }
 

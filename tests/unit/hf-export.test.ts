@@ -87,6 +87,19 @@ describe('Hugging Face export', () => {
     for (const [name, w] of Object.entries(params)) expect(sameBits(back.params[name], w), name).toBe(true);
     expect(tokenizerFromHfJson(back.tokenizerJson).encode('hi <s>', { allowSpecial: true })).toEqual(tokenizer.encode('hi <s>', { allowSpecial: true }));
     expect(new TextDecoder().decode(files.get('README.md')!)).toMatch(/AutoModelForCausalLM.from_pretrained/);
+    expect(parse(files.get('tokenizer_config.json')!)).toMatchObject({ eos_token: '<|endoftext|>', bos_token: '<s>', model_max_length: 64 });
+    expect(parse(files.get('tokenizer_config.json')!).chat_template).toBeUndefined();
+  });
+
+  it('a model trained with the built-in chat template exports it in Jinja, with <|end|> as end of sequence', () => {
+    const config = presetConfig('tiny', { vocabSize: 260 });
+    const tokenizer = new ByteTokenizer();
+    tokenizer.addSpecialTokens(['<|system|>', '<|user|>', '<|assistant|>', '<|end|>']);
+    const files = exportHf({ config, params: initParams(config, 1), tokenizer });
+    const tc = parse(files.get('tokenizer_config.json')!);
+    expect(tc.chat_template).toBe("{% for message in messages %}{{ '<|' + message['role'] + '|>' + message['content'] + '<|end|>' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}");
+    expect(tc.eos_token).toBe('<|end|>');
+    expect(parse(files.get('config.json')!).eos_token_id).toBe(259);
   });
 
   it('each TabGPT tokenizer kind exports a tokenizer.json that @huggingface/tokenizers encodes the same way', () => {
