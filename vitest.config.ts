@@ -28,7 +28,7 @@ export default defineConfig({
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       // Long training runs go to llvmpipe, the faster software adapter here (3-5x).
       gpuProject('swiftshader', ['tests/kernels/**/*.test.ts', 'tests/model/**/*.test.ts'], LONG_RUNS),
-      gpuProject('llvmpipe', ['tests/kernels/**/*.test.ts', 'tests/model/rl-kernels.test.ts', ...LONG_RUNS]),
+      gpuProject('llvmpipe', ['tests/kernels/**/*.test.ts', 'tests/model/rl-kernels.test.ts', 'tests/model/hf-*.test.ts', ...LONG_RUNS]),
     ],
   },
 });

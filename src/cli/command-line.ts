@@ -3,6 +3,7 @@
 import { parseOptions, peekStage, helpText, type ArgSpec, type ParsedArgs } from './args';
 import type { CliStage } from './stage';
 import { STAGES } from './stages';
+import { HF_OPTIONS } from './hf-io';
 
 const STAGE_NAMES = STAGES.map((s) => s.name);
 
@@ -10,6 +11,7 @@ const COMMON = {
   stage: { kind: 'string', choices: STAGE_NAMES, help: 'training stage (default pretrain)' },
   adapter: { kind: 'string', choices: ['auto', 'swiftshader', 'llvmpipe', 'default'], help: 'auto (default): a hardware GPU if any, else llvmpipe, else SwiftShader; default: the system\'s adapter, no fallback' },
   help: { kind: 'flag', help: 'show this help (also -h)' },
+  ...HF_OPTIONS,
 } satisfies ArgSpec;
 
 export function usage(): string {

@@ -20,7 +20,7 @@ const SPEC = {
   llama: { kind: 'flag', help: 'Llama style: RMSNorm, RoPE, SwiGLU, no biases' },
   data: { kind: 'string', help: 'world | analects | lunyu (built-in corpora) or a UTF-8 text file (default world)' },
   tokenizer: { kind: 'string', choices: ['char', 'byte', 'bpe'], help: 'tokenizer (default char; char and bpe built from the data)' },
-  steps: { kind: 'number', integer: true, min: 1, max: 1e7, help: 'total optimizer steps (default 300)' },
+  steps: { kind: 'number', integer: true, min: 0, max: 1e7, help: 'total optimizer steps (default 300; 0 with --export-hf: convert only)' },
   batch: { kind: 'number', integer: true, min: 1, max: 4096, help: 'sequences per micro-batch (default 8)' },
   seq: { kind: 'number', integer: true, min: 1, max: 65536, help: 'sequence length (default: the context length)' },
   accum: { kind: 'number', integer: true, min: 1, max: 1024, help: 'gradient accumulation steps (default 1)' },

@@ -24,7 +24,7 @@ const SPEC = {
   'heldout-pairs': { kind: 'number', integer: true, min: 1, max: 1e5, help: 'built-in held-out pairs (default 200)' },
   'skip-bad-lines': { kind: 'flag', help: 'train on the good lines of a JSONL file that has bad ones' },
   fresh: { kind: 'flag', help: 'start a new head even from a reward checkpoint' },
-  steps: { kind: 'number', integer: true, min: 1, max: 1e7, help: 'total optimizer steps (default 200)' },
+  steps: { kind: 'number', integer: true, min: 0, max: 1e7, help: 'total optimizer steps (default 200; 0 with --export-hf: convert only)' },
   batch: { kind: 'number', integer: true, min: 1, max: 4096, help: 'pairs per micro-batch (default 8)' },
   seq: { kind: 'number', integer: true, min: 1, max: 65536, help: 'row length in tokens (default: the context length)' },
   accum: { kind: 'number', integer: true, min: 1, max: 1024, help: 'gradient accumulation steps (default 1)' },

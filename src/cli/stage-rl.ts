@@ -26,7 +26,7 @@ const SPEC = {
   reward: { kind: 'string', path: { checkpoint: ['reward'] }, help: 'a reward-model checkpoint (stage reward) instead of the task grader' },
   pairs: { kind: 'string', path: 'input', help: 'DPO: JSONL of {"prompt", "chosen", "rejected"} (default: the task\'s pairs)' },
   'skip-bad-lines': { kind: 'flag', help: 'use the good lines of a pairs file that has bad ones' },
-  steps: { kind: 'number', integer: true, min: 1, max: 1e7, help: 'rollout + update steps (DPO: optimizer steps) (default 50)' },
+  steps: { kind: 'number', integer: true, min: 0, max: 1e7, help: 'rollout + update steps (DPO: optimizer steps) (default 50; 0 with --export-hf: convert only)' },
   prompts: { kind: 'number', integer: true, min: 1, max: 4096, help: 'prompts per rollout (default 16)' },
   group: { kind: 'number', integer: true, min: 2, max: 256, help: 'GRPO samples per prompt (default 4)' },
   'max-new': { kind: 'number', integer: true, min: 1, max: 4096, help: 'longest sampled response in tokens (default 8)' },

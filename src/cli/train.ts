@@ -4,6 +4,7 @@
 import { parseCommandLine, usage } from './command-line';
 import { preflight } from './preflight';
 import { createNodeGpu, type NodeAdapter } from '../gpu/node';
+import { runWithHf } from './hf-io';
 
 async function main(): Promise<void> {
   const parsed = parseCommandLine(process.argv.slice(2));
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const gpu = await createNodeGpu((args.adapter as NodeAdapter | undefined) ?? 'auto');
   console.log(`adapter: ${gpu.info.description}`);
   try {
-    await stage.run(args, gpu);
+    await runWithHf(stage.name, args as Record<string, string | number | boolean | undefined>, (a) => stage.run(a, gpu), gpu.limits);
   } finally {
     gpu.destroy();
   }

@@ -23,6 +23,9 @@ export interface ModelConfig {
   tiedEmbeddings: boolean;
   /** Biases in linear layers and LayerNorm. */
   bias: boolean;
+  /** Biases in the MLP's linear layers when they differ from `bias` (a Llama checkpoint's
+   *  mlp_bias ≠ attention_bias); absent means the same as `bias`. */
+  mlpBias?: boolean;
   ropeBase: number;
   normEps: number;
 }
@@ -63,6 +66,7 @@ export class ConfigError extends Error {
 }
 
 const KEYS = new Set<string>([...Object.keys(BASE), 'mlpHidden']);
+const OPTIONAL_KEYS = new Set<string>(['mlpBias']);
 
 const intIn = (k: keyof ModelConfig, lo: number, hi: number) => (v: unknown) => {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new ConfigError(`${k} must be an integer from ${lo} to ${hi}, got ${preview(v)}.`);
@@ -90,6 +94,7 @@ const CHECKS: Record<keyof ModelConfig, (v: unknown) => void> = {
   mlpHidden: intIn('mlpHidden', 1, 1 << 20),
   tiedEmbeddings: bool('tiedEmbeddings'),
   bias: bool('bias'),
+  mlpBias: (v) => { if (v !== undefined) bool('mlpBias')(v); },
   ropeBase: num('ropeBase', 1, 1e9),
   normEps: num('normEps', 0, 1),
 };
@@ -100,14 +105,15 @@ export function makeConfig(...overrides: (ConfigOverrides | Record<string, unkno
   const merged: Record<string, unknown> = { ...BASE };
   for (const o of overrides) {
     for (const [k, v] of Object.entries(o)) {
-      if (!KEYS.has(k)) throw new ConfigError(`Unknown model setting ${preview(k, 40)}. Known settings: ${[...KEYS].join(', ')}.`);
+      if (!KEYS.has(k) && !OPTIONAL_KEYS.has(k)) throw new ConfigError(`Unknown model setting ${preview(k, 40)}. Known settings: ${[...KEYS, ...OPTIONAL_KEYS].join(', ')}.`);
       if (v !== undefined) merged[k] = v;
     }
   }
   if (merged.mlpHidden === undefined) {
     if (typeof merged.dModel === 'number') merged.mlpHidden = defaultMlpHidden(merged.mlp as MlpKind, merged.dModel);
   }
-  for (const k of KEYS) CHECKS[k as keyof ModelConfig](merged[k]);
+  for (const k of [...KEYS, ...OPTIONAL_KEYS]) CHECKS[k as keyof ModelConfig](merged[k]);
+  if (merged.mlpBias === undefined || merged.mlpBias === merged.bias) delete merged.mlpBias;
   const c = merged as unknown as ModelConfig;
   if (c.dModel % c.nHead !== 0) throw new ConfigError(`dModel (${c.dModel}) must be divisible by nHead (${c.nHead}).`);
   if (c.nHead % c.nKvHead !== 0) throw new ConfigError(`nHead (${c.nHead}) must be divisible by nKvHead (${c.nKvHead}).`);
@@ -125,6 +131,8 @@ export function presetConfig(name: string, overrides: ConfigOverrides = {}): Mod
 }
 
 export const headDim = (c: ModelConfig): number => c.dModel / c.nHead;
+/** Whether the MLP's linear layers have biases. */
+export const mlpHasBias = (c: ModelConfig): boolean => c.mlpBias ?? c.bias;
 /** Width of a qkv row: nHead query heads, then nKvHead key and nKvHead value heads. */
 export const qkvWidth = (c: ModelConfig): number => (c.nHead + 2 * c.nKvHead) * headDim(c);
 /** Output width of the fc layer (2H for SwiGLU: gate and up). */

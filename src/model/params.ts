@@ -1,6 +1,6 @@
 // The parameter list implied by a config: names, shapes, weight decay and initialisation.
 // Pure data; GPU storage lives in gpt.ts. Names follow docs/CONTRACTS.md.
-import { type ModelConfig, fcWidth, qkvWidth } from './config';
+import { type ModelConfig, fcWidth, mlpHasBias, qkvWidth } from './config';
 import { Rng } from '../util/rng';
 
 export interface ParamSpec {
@@ -22,9 +22,9 @@ export function paramSpecs(c: ModelConfig): ParamSpec[] {
     vector(`${prefix}.weight`, C, 'ones');
     if (c.norm === 'layernorm' && c.bias) vector(`${prefix}.bias`, C, 'zeros');
   };
-  const linear = (prefix: string, outDim: number, inDim: number, s = std) => {
+  const linear = (prefix: string, outDim: number, inDim: number, s = std, bias = c.bias) => {
     matrix(`${prefix}.weight`, [outDim, inDim], s);
-    if (c.bias) vector(`${prefix}.bias`, outDim, 'zeros');
+    if (bias) vector(`${prefix}.bias`, outDim, 'zeros');
   };
   matrix('wte', [c.vocabSize, C]);
   if (c.positions === 'learned') matrix('wpe', [c.contextLength, C]);
@@ -33,8 +33,8 @@ export function paramSpecs(c: ModelConfig): ParamSpec[] {
     linear(`h.${i}.attn.qkv`, qkvWidth(c), C);
     linear(`h.${i}.attn.proj`, C, C, residualStd);
     norm(`h.${i}.ln2`);
-    linear(`h.${i}.mlp.fc`, fcWidth(c), C);
-    linear(`h.${i}.mlp.proj`, C, c.mlpHidden, residualStd);
+    linear(`h.${i}.mlp.fc`, fcWidth(c), C, std, mlpHasBias(c));
+    linear(`h.${i}.mlp.proj`, C, c.mlpHidden, residualStd, mlpHasBias(c));
   }
   norm('lnf');
   if (!c.tiedEmbeddings) matrix('lm_head.weight', [c.vocabSize, C]);

@@ -9,6 +9,8 @@ export { CharTokenizer, type CharTokenizerOptions } from './char';
 export { BpeTokenizer, type BpeOptions, type BpeModel } from './bpe-encode';
 export { trainBpe, type TrainBpeOptions, type TrainBpeProgress } from './bpe-train';
 export { bpeFromTokenizerJson } from './hf-json';
+export { tokenizerFromHfJson } from './hf-json-any';
+export { SpBpeTokenizer } from './sp-bpe';
 export { toTokenizerJson } from './hf-json-export';
 export { StreamingDecoder } from './streaming';
 export { tokenizerFromJSON } from './spec';

@@ -3,7 +3,7 @@
 import { preview } from '../util/preview';
 import { ByteTokenizer } from './byte';
 import { CharTokenizer } from './char';
-import { bpeFromTokenizerJson } from './hf-json';
+import { tokenizerFromHfJson } from './hf-json-any';
 import type { Tokenizer, TokenizerSpec } from './types';
 
 export function tokenizerFromJSON(spec: TokenizerSpec | string): Tokenizer {
@@ -17,7 +17,7 @@ export function tokenizerFromJSON(spec: TokenizerSpec | string): Tokenizer {
   switch (kind) {
     case 'byte': return ByteTokenizer.fromJSON(s as TokenizerSpec & { kind: 'byte' });
     case 'char': return CharTokenizer.fromJSON(s as TokenizerSpec & { kind: 'char' });
-    case 'bpe': return bpeFromTokenizerJson((s as TokenizerSpec & { kind: 'bpe' }).tokenizerJson);
+    case 'bpe': return tokenizerFromHfJson((s as TokenizerSpec & { kind: 'bpe' }).tokenizerJson);
     default: throw new Error(`unknown tokenizer kind ${preview(kind)} (expected "byte", "char" or "bpe")`);
   }
 }

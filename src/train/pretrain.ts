@@ -15,6 +15,7 @@ import { Batcher } from '../data/batcher';
 import { splitTokens } from '../data/split';
 import { evalBatches } from '../data/eval-batches';
 import { encodeCheckpoint } from '../checkpoint/codec';
+import { checkLmMemory, lmMemoryPlan } from './lm-memory';
 import { tokenizerFromJSON, StreamingDecoder, type Tokenizer } from '../tokenizer';
 import type { SamplingParams } from '../model/sample-cpu';
 import { modelParams, readCheckpoint, STAGES, weightsOf } from './checkpoint-io';
@@ -66,6 +67,8 @@ export class PretrainRun implements StageRun<LmStepResult, PretrainEval> {
     const settings = makeSettings(opts.settings ?? {});
     const config = makeConfig(opts.config);
     if (config.vocabSize < opts.tokenizer.vocabSize) throw new Error(`The model's vocabulary (${config.vocabSize}) is smaller than the tokenizer's (${opts.tokenizer.vocabSize}).`);
+    // Before the (possibly long) CPU initialisation: refuse shapes whose buffers the adapter cannot hold.
+    checkLmMemory(gpu.limits, lmMemoryPlan(config, settings.batchSize, settings.seqLen ?? config.contextLength));
     const model = new Gpt(gpu, config, initParams(config, settings.seed));
     return new PretrainRun(gpu, model, opts.tokenizer, settings, opts.tokens);
   }

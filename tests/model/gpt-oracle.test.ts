@@ -16,6 +16,8 @@ const VOCAB = 67;
 const STYLES: Record<string, ModelConfig> = {
   gpt2: presetConfig('tiny', { vocabSize: VOCAB }),
   llama: presetConfig('tiny', { ...LLAMA_STYLE, nKvHead: 2, vocabSize: VOCAB }),
+  // A Llama checkpoint with attention_bias true and mlp_bias false (src/hf imports those).
+  'llama-attention-bias': presetConfig('tiny', { ...LLAMA_STYLE, nKvHead: 2, vocabSize: VOCAB, bias: true, mlpBias: false }),
 };
 
 describe('GPT against the TensorFlow.js oracle', () => {

@@ -19,6 +19,8 @@ export interface OracleConfig {
   readonly mlpHidden: number;
   readonly tiedEmbeddings: boolean;
   readonly bias: boolean;
+  /** Biases of the MLP's linears when they differ from `bias` (Llama's mlp_bias); absent: `bias`. */
+  readonly mlpBias?: boolean;
   readonly ropeBase: number;
   readonly normEps: number;
 }
@@ -42,9 +44,9 @@ export function paramShapes(config: OracleConfig): Map<string, number[]> {
   const { vocabSize: V, dModel: C, nHead, nKvHead, mlpHidden: H, bias } = config;
   const hd = headDim(config);
   const shapes = new Map<string, number[]>();
-  const linear = (name: string, out: number, inp: number): void => {
+  const linear = (name: string, out: number, inp: number, withBias = bias): void => {
     shapes.set(`${name}.weight`, [out, inp]);
-    if (bias) shapes.set(`${name}.bias`, [out]);
+    if (withBias) shapes.set(`${name}.bias`, [out]);
   };
   // RMSNorm never has a bias; LayerNorm has one iff `bias`.
   const norm = (name: string): void => {
@@ -58,8 +60,8 @@ export function paramShapes(config: OracleConfig): Map<string, number[]> {
     linear(`h.${i}.attn.qkv`, (nHead + 2 * nKvHead) * hd, C);
     linear(`h.${i}.attn.proj`, C, C);
     norm(`h.${i}.ln2`);
-    linear(`h.${i}.mlp.fc`, config.mlp === 'swiglu' ? 2 * H : H, C);
-    linear(`h.${i}.mlp.proj`, C, H);
+    linear(`h.${i}.mlp.fc`, config.mlp === 'swiglu' ? 2 * H : H, C, config.mlpBias ?? bias);
+    linear(`h.${i}.mlp.proj`, C, H, config.mlpBias ?? bias);
   }
   norm('lnf');
   if (!config.tiedEmbeddings) shapes.set('lm_head.weight', [V, C]);
