@@ -4,7 +4,7 @@
 // It holds the models a session trained or loaded: the pretrained run, the SFT, reward and RL runs.
 // It does not touch IndexedDB or the page (the worker does), and has no loop of its own.
 import type { Gpu } from '../gpu/gpu';
-import type { AutosaveHook, CompareResult, EngineBridge, EngineProgress, LoadedCheckpoint, PostData, PreviewTokenInfo, SampleOptions, SavedCheckpoint, StageOptions } from './engine-types';
+import type { AutosaveHook, CompareResult, EngineBridge, EngineProgress, LoadedCheckpoint, PostData, PreviewTokenInfo, RolloutRow, SampleOptions, SavedCheckpoint, StageOptions } from './engine-types';
 import { type DataSettings, TOKENIZERS } from '../share/settings';
 import { makeConfig } from '../model/config';
 import { PretrainRun } from './pretrain';
@@ -19,7 +19,6 @@ import { runStage, type LoopOptions } from './runtime/loop';
 import type { StageRun, StepResult } from './runtime/stage-run';
 import { READ_EVERY, engineSettings, lmStepReport, pretrainEvalReport, rewardEvalReport, rewardFromBase, rewardStepReport, rlFromSft, rlStepReport, sftEvalReport, sftFromBase, uiTrain } from './engine-stages';
 import { checkpointTokenizer, previewChat, rewardScore, rlReply, sftReply } from './engine-chat';
-import type { RolloutRow } from './engine-types';
 import { ByteTokenizer, CharTokenizer, trainBpe, tokenizerFromJSON, type Tokenizer } from '../tokenizer';
 
 /** Shown until the first losses arrive: kernels compile on the first step, and losses come in fives. */
