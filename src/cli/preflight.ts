@@ -25,6 +25,8 @@ function checkInputFile(path: string, option: string): void {
 
 /** Throws the first problem with a path option in `args`, in the order `spec` declares them. */
 export function preflight(args: ParsedArgs, spec: ArgSpec, stage: string): void {
+  if (args.steps === 0 && args['export-hf'] === undefined)
+    throw new Error('--steps 0 trains nothing: it only converts a model, with --export-hf DIR. Give at least 1 step to train.');
   for (const [name, s] of Object.entries(spec)) {
     const value = args[name];
     if (s.kind !== 'string' || !s.path || typeof value !== 'string') continue;

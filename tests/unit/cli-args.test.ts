@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { helpText, orList, parseOptions, peekStage, type ArgSpec } from '../../src/cli/args';
 import { parseCommandLine, usage } from '../../src/cli/command-line';
 import { STAGES } from '../../src/cli/stages';
+import { preflight } from '../../src/cli/preflight';
 
 const parse = (argv: string[]) => {
   const r = parseCommandLine(argv);
@@ -61,7 +62,7 @@ describe('values', () => {
   });
 
   it('ranges are inclusive and refused outside', () => {
-    expect(() => parse(['--steps', '0'])).toThrow('--steps must be between 1 and 10000000, got 0.');
+    expect(() => parse(['--steps=-1'])).toThrow('--steps must be between 0 and 10000000, got -1.');
     expect(() => parse(['--batch=5000'])).toThrow('--batch must be between 1 and 4096, got 5000.');
     expect(() => parse(['--seed=-1'])).toThrow('--seed must be between 0 and 4294967295, got -1.');
     expect(() => parse(['--stage', 'rl', '--group', '1'])).toThrow('--group must be between 2 and 256, got 1.');
@@ -132,5 +133,15 @@ describe('help', () => {
 
   it('orList joins like a sentence', () => {
     expect([orList([]), orList(['a']), orList(['a', 'b']), orList(['a', 'b', 'c'])]).toEqual(['', 'a', 'a or b', 'a, b or c']);
+  });
+});
+
+describe('--steps 0', () => {
+  it('is a conversion with --export-hf, and refused without it before anything starts', () => {
+    const convert = parseCommandLine(['--from-hf', 'in', '--steps', '0', '--export-hf', 'out'])!;
+    expect(() => preflight(convert.args, convert.stage.options, convert.stage.name)).not.toThrow();
+    const train = parseCommandLine(['--steps=0'])!;
+    expect(() => preflight(train.args, train.stage.options, train.stage.name))
+      .toThrow('--steps 0 trains nothing: it only converts a model, with --export-hf DIR. Give at least 1 step to train.');
   });
 });
