@@ -1,0 +1,17 @@
+import { createNodeGpu } from '/work/wt-gpu/src/gpu/node';
+import { matmul } from '/work/wt-gpu/src/kernels/matmul';
+import { matmulRef } from '/work/wt-gpu/src/kernels/matmul.ref';
+import { Rng } from '/work/wt-gpu/src/util/rng';
+const gpu = await createNodeGpu('swiftshader');
+console.log(JSON.stringify({ws: gpu.limits.maxComputeWorkgroupStorageSize, inv: gpu.limits.maxComputeInvocationsPerWorkgroup}));
+const tile = { BM: 64, BN: 64, BK: 16, TM: 4, TN: 4, double: false };
+const M = 8, N = 8, K = 4;
+const rng = new Rng(1);
+const a = rng.floats(M*K), b = rng.floats(K*N);
+const [A,B,C] = [a,b,new Float32Array(M*N)].map(x=>gpu.upload(x));
+await gpu.scoped('t', async () => { const enc = gpu.encoder(); matmul(gpu, enc, {a:A,b:B,c:C,M,N,K,kernel:tile}); enc.submit(); await gpu.sync(); });
+const got = await gpu.readF32(C, M*N); const want = matmulRef(a,b,{M,N,K});
+console.log(Array.from(got.slice(0,8)).map(x=>x.toFixed(3)).join(' '));
+console.log(Array.from(want.slice(0,8)).map(x=>x.toFixed(3)).join(' '));
+console.log(Array.from(a.slice(0,8)).map(x=>x.toFixed(3)).join(' '));
+gpu.destroy(); process.exit(0);
