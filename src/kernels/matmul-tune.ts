@@ -18,7 +18,7 @@ export interface TuneOptions {
   candidates?: TileConfig[];
   /** Aim for at least this much GPU time per measurement. Default 3 ms. */
   targetMs?: number;
-  /** Scratch buffers per operand at most. Default 256 MiB. */
+  /** Scratch buffers per operand at most. Default 128 MiB. */
   maxBufferBytes?: number;
   /** Tune even on a CPU-based adapter (tests). */
   force?: boolean;
@@ -52,7 +52,7 @@ async function timeTile(gpu: Gpu, timer: GpuTimer, s: MatmulShape, tile: TileCon
  *  device) and records each winner for its shape class. */
 export async function tuneMatmuls(gpu: Gpu, shapes: MatmulShape[] = pendingShapes(gpu), opts: TuneOptions = {}): Promise<TuneResult[]> {
   if ((gpu.info.isCpu && !opts.force) || shapes.length === 0) return [];
-  const { targetMs = 3, maxBufferBytes = 256 * 2 ** 20 } = opts;
+  const { targetMs = 3, maxBufferBytes = 128 * 2 ** 20 } = opts;
   const candidates = (opts.candidates ?? TUNE_CANDIDATES).filter((t) => tileProblem(t, gpu.limits) === null);
   const timer = createGpuTimer(gpu);
   const results: TuneResult[] = [];

@@ -87,6 +87,7 @@ export function matmul(gpu: Gpu, enc: StepEncoder, args: MatmulArgs): void {
     VEC_B: Number((transB ? K : N) % 4 === 0),
     VEC_C: Number(N % 4 === 0),
   };
+  let flags = (accumulate ? 1 : 0) | (bias ? 2 : 0);
   let pipeline: GPUComputePipeline, label: string;
   if (kernel === 'tiled') {
     label = 'matmul_forward';
@@ -99,12 +100,13 @@ export function matmul(gpu: Gpu, enc: StepEncoder, args: MatmulArgs): void {
     if (problem) throw new Error(`matmul: tile ${tileName(kernel)} cannot run on this device: ${problem}.`);
     // Labelled by product form, so a profile tells forward (NT), dX (NN) and dW (TN) apart.
     label = `matmul_${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
-    pipeline = gpu.pipeline(`matmul_tile ${tileName(kernel)}`, tileSource(kernel), constants);
+    pipeline = gpu.pipeline(`matmul_tile ${tileName(kernel)}`, tileSource(kernel));
+    flags |= (constants.TRANS_A << 2) | (constants.TRANS_B << 3) | (constants.VEC_A << 4) | (constants.VEC_B << 5) | (constants.VEC_C << 6);
   }
   enc.dispatch({
     label,
     pipeline,
-    params: params().u32(M, N, K, (accumulate ? 1 : 0) | (bias ? 2 : 0)),
+    params: params().u32(M, N, K, flags),
     // Without a bias, A stands in at the bias binding (never read): both are read-only.
     buffers: [a, b, bias ?? a, c],
     workgroups: groups,
