@@ -18,6 +18,7 @@ import { presetConfig, type ModelConfig } from '../src/model/config';
 import { initParams } from '../src/model/params';
 import { tuneMatmuls, describeTuning } from '../src/kernels/matmul-tune';
 import { resetPlans } from '../src/kernels/matmul-plan';
+import { TUNE_CANDIDATES, tileName } from '../src/kernels/matmul-tile-config';
 import { checkKernels, gpt2Shapes, sweep, sweepKernels, tuneFromScratch, type SweepResult } from './gpu-matmul';
 import { flopsPerToken, randomBatches, runOurs } from './train-ours';
 import type { SideResult } from './train-table';
@@ -97,7 +98,10 @@ async function main(): Promise<void> {
   timer.destroy();
 
   console.log('\n2. autotuner from scratch on the same shapes');
-  const tune = await tuneFromScratch(gpu, shapes, quick ? good.filter((k) => typeof k !== 'string') : undefined);
+  // The tuner chooses only among tiles that passed the check on this device.
+  const goodTiles = good.filter((k) => typeof k !== 'string');
+  const candidates = quick ? goodTiles : TUNE_CANDIDATES.filter((t) => goodTiles.some((g) => tileName(g) === tileName(t)));
+  const tune = await tuneFromScratch(gpu, shapes, candidates);
   doc.tune = { seconds: tune.seconds, lines: tune.lines, results: tune.results };
   for (const l of tune.lines) console.log(`  ${l}`);
   console.log(`  tuning took ${tune.seconds.toFixed(1)} s`);
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
     const tuning: string[] = [];
     const ours = await runOurs(gpu, {
       B: c.B, T: c.T, ours: { warmup: c.warmup, steps: c.steps }, profile: c.profile, config, weights: initParams(config, 1), batches,
-      afterFirstStep: async () => { tuning.push(...(await tuneMatmuls(gpu)).map(describeTuning)); },
+      afterFirstStep: async () => { tuning.push(...(await tuneMatmuls(gpu, undefined, { candidates })).map(describeTuning)); },
     });
     const flopsPerStep = flopsPerToken(config, c.T) * c.B * c.T;
     const tflops = flopsPerStep / (ours.msPerStep * 1e9);

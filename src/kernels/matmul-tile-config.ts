@@ -72,6 +72,8 @@ export const TUNE_CANDIDATES: TileConfig[] = [
   cfg(64, 128, 16, 8, 8, true),
   cfg(64, 64, 16, 8, 8, true),
   SMALL_TILE,
+  // Many small tiles, for products with a small output and a long K (a 768 × 768 weight gradient).
+  cfg(32, 64, 16, 4, 4, true),
 ];
 
 /** What the GPU bench sweeps: the candidates plus single-buffered, deeper-K and wider variants. */
@@ -88,5 +90,4 @@ export const SWEEP_CONFIGS: TileConfig[] = [
   cfg(64, 256, 16, 8, 8, true),
   cfg(128, 256, 8, 8, 16, true),
   cfg(256, 128, 8, 16, 8, true),
-  cfg(32, 64, 16, 4, 4, true),
 ];

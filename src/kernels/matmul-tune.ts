@@ -30,12 +30,14 @@ export function fastest(timings: TuneTiming[]): TuneTiming {
   return timings.reduce((best, t) => (t.ms < best.ms ? t : best));
 }
 
-/** The shape actually timed: rows (then columns) cut until each operand fits `maxBytes`. */
+/** The shape actually timed: rows (then columns) about halved until each operand fits `maxBytes`,
+ *  each kept at its remainder mod 4 so that the same vec4 paths run. */
 export function timingShape(s: MatmulShape, maxBytes: number): MatmulShape {
   const t = { ...s };
   const floats = maxBytes / 4;
-  while (t.M > 64 && Math.max(t.M * t.K, t.M * t.N) * t.batch > floats) t.M = Math.ceil(t.M / 2);
-  while (t.N > 64 && Math.max(t.K * t.N, t.M * t.N) * t.batch > floats) t.N = Math.ceil(t.N / 2);
+  const half = (x: number) => 4 * Math.ceil(x / 8) + (x % 4);
+  while (t.M > 64 && Math.max(t.M * t.K, t.M * t.N) * t.batch > floats) t.M = half(t.M);
+  while (t.N > 64 && Math.max(t.K * t.N, t.M * t.N) * t.batch > floats) t.N = half(t.N);
   return t;
 }
 
