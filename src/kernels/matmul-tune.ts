@@ -2,11 +2,12 @@
 // noted (or that a caller names), time a few tile configurations on this device and record the
 // fastest, once per adapter. CPU-based adapters are not tuned ('regs' is their kernel).
 // Timing uses timestamp queries where the adapter has them, else submit-to-completion wall time
-// (src/gpu/timing.ts). Buffers for timing are scratch ones of the product's size, capped so that a
-// huge product (a 50k-vocabulary head) is timed on fewer rows instead of doubling memory.
+// (src/gpu/timing.ts). Buffers for timing are scratch ones of the product's size (destroyed after),
+// capped so that a huge product (a 50k-vocabulary head) is timed on fewer rows.
 // It does not run during a step: callers await it between steps (LmTrainer does before each).
 import type { Gpu } from '../gpu/gpu';
 import { createGpuTimer, type GpuTimer } from '../gpu/timing';
+import { STORAGE_USAGE } from '../gpu/usage';
 import { matmul } from './matmul';
 import { pendingShapes, setWinner, type MatmulShape } from './matmul-plan';
 import { TUNE_CANDIDATES, tileName, tileProblem, type TileConfig } from './matmul-tile-config';
@@ -62,7 +63,8 @@ export async function tuneMatmuls(gpu: Gpu, shapes: MatmulShape[] = pendingShape
     for (const shape of shapes) {
       const timed = timingShape(shape, Math.min(maxBufferBytes, gpu.limits.maxStorageBufferBindingSize));
       const sizes = [timed.M * timed.K, timed.K * timed.N, timed.M * timed.N].map((n) => Math.max(16, Math.ceil((4 * n * timed.batch) / 16) * 16));
-      const bufs = sizes.map((bytes) => gpu.buffer(bytes, 'matmul-tune'));
+      // Not pooled: a pool would keep up to three large idle buffers for the rest of the session.
+      const bufs = sizes.map((size) => gpu.device.createBuffer({ size, usage: STORAGE_USAGE, label: 'matmul-tune' }));
       try {
         const timings: TuneTiming[] = [];
         for (const tile of candidates) timings.push({ tile, ms: await timeTile(gpu, timer, timed, tile, bufs, targetMs) });
@@ -70,7 +72,8 @@ export async function tuneMatmuls(gpu: Gpu, shapes: MatmulShape[] = pendingShape
         setWinner(gpu, shape, winner);
         results.push({ shape, timed, winner, timings, method: timer.method });
       } finally {
-        gpu.release(...bufs);
+        await gpu.sync();
+        for (const b of bufs) b.destroy();
       }
     }
   } finally {
