@@ -5,7 +5,8 @@
 // 2. the autotuner from scratch on those shapes: its picks, and how long tuning took;
 // 3. training at the shapes of issue 12's table (2L d128 T64 B16, 6L d384 T256 B8 and B32, GPT-2
 //    124M B8 T1024): tokens/s after autotuning, first step, dispatches, peak pool memory, and a
-//    per-kernel timestamp profile of one GPT-2 step.
+//    per-kernel timestamp profile of one GPT-2 step; then GPT-2 again with the older 'tiled' kernel
+//    for every matmul, a same-run baseline.
 // Prints as it goes and rewrites the JSON (default bench/results/gpu-<adapter>.json) after every
 // row, so a run cut short by the time guard (--budget-s, then a hard exit) still leaves its data.
 // --quick: tiny shapes and models, for checking the bundle end to end on a software adapter.
@@ -17,7 +18,8 @@ import { createGpuTimer } from '../src/gpu/timing';
 import { presetConfig, type ModelConfig } from '../src/model/config';
 import { initParams } from '../src/model/params';
 import { tuneMatmuls, describeTuning } from '../src/kernels/matmul-tune';
-import { resetPlans } from '../src/kernels/matmul-plan';
+import { forceMatmulKernel, kernelName, resetPlans } from '../src/kernels/matmul-plan';
+import type { MatmulKernel } from '../src/kernels/matmul';
 import { TUNE_CANDIDATES, tileName } from '../src/kernels/matmul-tile-config';
 import { checkKernels, gpt2Shapes, sweep, sweepKernels, tuneFromScratch, type SweepResult } from './gpu-matmul';
 import { flopsPerToken, randomBatches, runOurs } from './train-ours';
@@ -28,18 +30,25 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-interface TrainCase { name: string; preset: string; overrides: Partial<ModelConfig>; B: number; T: number; warmup: number; steps: number; profile: boolean }
+interface TrainCase {
+  name: string; preset: string; overrides: Partial<ModelConfig>; B: number; T: number; warmup: number; steps: number; profile: boolean;
+  /** Every matmul on this kernel instead of the autotuned ones (a same-run baseline). */
+  kernel?: MatmulKernel;
+}
 
 function trainCases(quick: boolean): TrainCase[] {
   if (quick) return [
     { name: '2L d128 T16 B2', preset: 'tiny', overrides: {}, B: 2, T: 16, warmup: 0, steps: 2, profile: false },
     { name: 'GPT-2 124M B1 T8', preset: 'gpt2', overrides: {}, B: 1, T: 8, warmup: 0, steps: 1, profile: true },
+    { name: '2L d128 T16 B2, old tiled matmul', preset: 'tiny', overrides: {}, B: 2, T: 16, warmup: 0, steps: 1, profile: false, kernel: 'tiled' },
   ];
   return [
     { name: '2L d128 T64 B16', preset: 'tiny', overrides: {}, B: 16, T: 64, warmup: 3, steps: 30, profile: false },
     { name: '6L d384 T256 B8', preset: 'small', overrides: {}, B: 8, T: 256, warmup: 3, steps: 20, profile: false },
     { name: '6L d384 T256 B32', preset: 'small', overrides: {}, B: 32, T: 256, warmup: 2, steps: 10, profile: false },
     { name: 'GPT-2 124M B8 T1024', preset: 'gpt2', overrides: {}, B: 8, T: 1024, warmup: 2, steps: 6, profile: true },
+    // The same step with the kernel used before the tiled family (issue 12's 22.6k tokens/s).
+    { name: 'GPT-2 124M B8 T1024, old tiled matmul', preset: 'gpt2', overrides: {}, B: 8, T: 1024, warmup: 1, steps: 3, profile: false, kernel: 'tiled' },
   ];
 }
 
@@ -59,7 +68,7 @@ async function main(): Promise<void> {
     quick, budgetS, date: new Date().toISOString(), node: process.version, timer: '',
     check: [] as Awaited<ReturnType<typeof checkKernels>>, sweep: [] as SweepResult[],
     tune: null as null | { seconds: number; lines: string[]; results: unknown[] },
-    train: [] as { name: string; preset: string; B: number; T: number; flopsPerStep: number; tflops: number; tuning: string[]; ours: SideResult }[],
+    train: [] as { name: string; preset: string; B: number; T: number; matmul: string; flopsPerStep: number; tflops: number; tuning: string[]; ours: SideResult }[],
     notes: [] as string[], totalSeconds: 0, finished: false,
   };
   const save = () => { doc.totalSeconds = (performance.now() - t0) / 1000; writeFileSync(out, `${JSON.stringify(doc, null, 1)}\n`); };
@@ -110,17 +119,19 @@ async function main(): Promise<void> {
   console.log('\n3. training (ours; matmuls autotuned after the first step)');
   resetPlans(gpu);
   for (const c of trainCases(quick)) {
-    if (left() < (c.preset === 'gpt2' ? 60 : 15) && !quick) { doc.notes.push(`skipped ${c.name}: ${left().toFixed(0)} s left`); console.log(`  skipped ${c.name}: out of time`); continue; }
+    if (left() < (c.preset === 'gpt2' ? (c.kernel ? 30 : 60) : 15) && !quick) { doc.notes.push(`skipped ${c.name}: ${left().toFixed(0)} s left`); console.log(`  skipped ${c.name}: out of time`); continue; }
     const config = presetConfig(c.preset, c.overrides);
     const batches = randomBatches(4, c.B, c.T, config.vocabSize, 2);
     const tuning: string[] = [];
+    forceMatmulKernel(gpu, c.kernel ?? null);
     const ours = await runOurs(gpu, {
       B: c.B, T: c.T, ours: { warmup: c.warmup, steps: c.steps }, profile: c.profile, config, weights: initParams(config, 1), batches,
       afterFirstStep: async () => { tuning.push(...(await tuneMatmuls(gpu, undefined, { candidates })).map(describeTuning)); },
     });
+    forceMatmulKernel(gpu, null);
     const flopsPerStep = flopsPerToken(config, c.T) * c.B * c.T;
     const tflops = flopsPerStep / (ours.msPerStep * 1e9);
-    doc.train.push({ name: c.name, preset: c.preset, B: c.B, T: c.T, flopsPerStep, tflops, tuning, ours });
+    doc.train.push({ name: c.name, preset: c.preset, B: c.B, T: c.T, matmul: c.kernel ? kernelName(c.kernel) : 'autotuned', flopsPerStep, tflops, tuning, ours });
     save();
     console.log(`  ${c.name}: ${(ours.tokensPerSec / 1000).toFixed(1)}k tokens/s, ${ours.msPerStep.toFixed(1)} ms/step (±${ours.spreadPct.toFixed(0)}%), ${tflops.toFixed(1)} TFLOP/s model, first step ${(ours.firstStepMs / 1000).toFixed(1)} s, ` +
       `${ours.dispatches} dispatches, peak ${(ours.peakBytes / 2 ** 30).toFixed(2)} GiB, losses ${ours.losses.map((l) => l.toFixed(3)).join(' ')}`);

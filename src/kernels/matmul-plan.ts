@@ -37,6 +37,8 @@ interface AdapterPlan {
 }
 
 const plans = new Map<string, AdapterPlan>();
+/** Benchmarks only: one kernel for every product on an adapter, tuned or not. */
+const forced = new Map<string, MatmulKernel>();
 
 function planFor(adapter: string): AdapterPlan {
   let p = plans.get(adapter);
@@ -53,6 +55,8 @@ export function heuristicTile(s: MatmulShape): TileConfig {
 
 /** The kernel for this product on this device (recording-time, synchronous). */
 export function planMatmul(gpu: Gpu, s: MatmulShape): MatmulKernel {
+  const force = forced.get(gpu.info.description);
+  if (force) return force;
   if (gpu.info.isCpu) return 'regs';
   const plan = planFor(gpu.info.description);
   const key = shapeClass(s);
@@ -72,6 +76,13 @@ export function setWinner(gpu: Gpu, s: MatmulShape, tile: TileConfig): void {
   const key = shapeClass(s);
   plan.winners.set(key, tile);
   plan.pending.delete(key);
+}
+
+/** Benchmarks only: every matmul on this adapter uses `kernel` (null: back to the plan), e.g. to
+ *  time a whole training step with an older kernel in the same run. */
+export function forceMatmulKernel(gpu: Gpu, kernel: MatmulKernel | null): void {
+  if (kernel) forced.set(gpu.info.description, kernel);
+  else forced.delete(gpu.info.description);
 }
 
 /** Forgets this adapter's winners and pending shapes (benchmarks that tune from scratch). */

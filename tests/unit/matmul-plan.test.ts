@@ -2,7 +2,7 @@
 // adapter, export/import, and the timing helpers' choices.
 import { describe, expect, it } from 'vitest';
 import type { Gpu } from '../../src/gpu/gpu';
-import { exportPlans, heuristicTile, importPlans, pendingShapes, planMatmul, resetPlans, setWinner, shapeClass, type MatmulShape } from '../../src/kernels/matmul-plan';
+import { exportPlans, forceMatmulKernel, heuristicTile, importPlans, pendingShapes, planMatmul, resetPlans, setWinner, shapeClass, type MatmulShape } from '../../src/kernels/matmul-plan';
 import { fastest, timingShape } from '../../src/kernels/matmul-tune';
 import { DEFAULT_TILE, SMALL_TILE, TUNE_CANDIDATES } from '../../src/kernels/matmul-tile-config';
 
@@ -35,6 +35,15 @@ describe('matmul plan', () => {
     expect(planMatmul(gpu, shape(8000, 800, 3000))).toEqual(TUNE_CANDIDATES[1]);
     expect(pendingShapes(gpu)).toEqual([]);
     expect(planMatmul(other, s)).toEqual(heuristicTile(s));
+  });
+
+  it('a forced kernel (benchmarks) overrides the plan until cleared, on that adapter only', () => {
+    const gpu = fakeGpu('forced-plan-test', true);
+    forceMatmulKernel(gpu, 'tiled');
+    expect(planMatmul(gpu, shape(64, 64, 64))).toBe('tiled');
+    expect(planMatmul(fakeGpu('unforced-plan-test', true), shape(64, 64, 64))).toBe('regs');
+    forceMatmulKernel(gpu, null);
+    expect(planMatmul(gpu, shape(64, 64, 64))).toBe('regs');
   });
 
   it('prefers small tiles for outputs that give few workgroups', () => {
