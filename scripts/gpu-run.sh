@@ -40,5 +40,7 @@ if python3 -c 'import torch' 2>/dev/null; then
 else
   echo "no PyTorch on this machine: reference skipped" | tee "$OUT/torch.log"
 fi
+# The prelude unpacked Dawn next to the bundle; leave .dev as packed, so carrying it stays small.
+[ -n "$QUICK" ] && rm -f .dev/app/node_modules/webgpu/dist/linux-x64/dawn.node
 echo "all done after $(( $(date +%s) - t0 )) s; results in $OUT"
 ls -la "$OUT"
