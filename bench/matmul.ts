@@ -2,7 +2,9 @@
 // model at B=8 (B·T = 2048 rows), plus square 512 and 1024. Each row runs the same product on both
 // sides (same transposes), inputs already on the GPU, timed to queue completion.
 import type { Gpu } from '../src/gpu/gpu';
-import { matmul, matmulVariant, type MatmulVariant } from '../src/kernels/matmul';
+import { matmul, type MatmulKernel } from '../src/kernels/matmul';
+import { kernelName, planMatmul } from '../src/kernels/matmul-plan';
+import { DEFAULT_TILE } from '../src/kernels/matmul-tile-config';
 import { Rng } from '../src/util/rng';
 import { gpuRun, makeRow, matmulFlops, measureAll, type BenchRow, type TimingOpts } from './common';
 import { initTfjs, tfjsRun } from './tfjs';
@@ -47,8 +49,6 @@ const describeShape = (c: MatmulCase) =>
 export async function benchMatmul(gpu: Gpu, quick: boolean, alternative = true, timing: TimingOpts = {}): Promise<BenchRow[]> {
   const peer = await initTfjs(gpu);
   const { tf } = peer;
-  const main = matmulVariant(gpu);
-  const other: MatmulVariant = main === 'regs' ? 'tiled' : 'regs';
   const rows: BenchRow[] = [];
   const alt: BenchRow[] = [];
   const rng = new Rng(1);
@@ -58,8 +58,10 @@ export async function benchMatmul(gpu: Gpu, quick: boolean, alternative = true, 
     const [A, B, C] = [a, b, new Float32Array(M * N)].map((x) => gpu.upload(x));
     const ta = tf.tensor2d(a, transA ? [K, M] : [M, K]);
     const tb = tf.tensor2d(b, transB ? [N, K] : [K, N]);
+    const main = planMatmul(gpu, { M, N, K, batch: 1, transA, transB });
+    const other: MatmulKernel = main === 'regs' ? DEFAULT_TILE : 'regs';
     const variants = alternative ? [main, other] : [main];
-    const runs = variants.map((variant) => gpuRun(gpu, (enc) => matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, variant })));
+    const runs = variants.map((kernel) => gpuRun(gpu, (enc) => matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, kernel })));
     const times = await measureAll([...runs.map((r) => r.run), tfjsRun(peer, () => tf.matMul(ta, tb, transA, transB))], timing);
     gpu.release(A, B, C);
     ta.dispose(); tb.dispose();
@@ -68,11 +70,11 @@ export async function benchMatmul(gpu: Gpu, quick: boolean, alternative = true, 
     const second = alternative ? { ...times[1], ...runs[1].counts } : null;
     const row = makeRow('matmul', `${c.name}`, describeShape(c), matmulFlops(M, N, K), ours, theirs);
     rows.push(row);
-    let line = `  ${c.name.padEnd(14)} ${main} ${row.oursMs.toFixed(1)} ms, TF.js ${theirs.medianMs.toFixed(1)} ms (${row.ratio!.toFixed(2)}×)`;
+    let line = `  ${c.name.padEnd(14)} ${kernelName(main)} ${row.oursMs.toFixed(1)} ms, TF.js ${theirs.medianMs.toFixed(1)} ms (${row.ratio!.toFixed(2)}×)`;
     if (second) {
-      const r = makeRow('matmul-alt', `${c.name} (${other})`, describeShape(c), matmulFlops(M, N, K), second, theirs);
+      const r = makeRow('matmul-alt', `${c.name} (${kernelName(other)})`, describeShape(c), matmulFlops(M, N, K), second, theirs);
       alt.push(r);
-      line += `; ${other} ${r.oursMs.toFixed(1)} ms (${r.ratio!.toFixed(2)}×)`;
+      line += `; ${kernelName(other)} ${r.oursMs.toFixed(1)} ms (${r.ratio!.toFixed(2)}×)`;
     }
     console.log(line);
   }

@@ -10,23 +10,17 @@
 // small, `small` runs at a shortened T, and TF.js gets fewer timed steps than ours.
 // --profile adds one untimed step of ours with per-kernel GPU timestamps (SwiftShader only).
 import { createNodeGpu, type NodeAdapter } from '../src/gpu/node';
-import type { Gpu } from '../src/gpu/gpu';
 import { presetConfig, type ModelConfig } from '../src/model/config';
-import { initParams, paramSpecs, numel } from '../src/model/params';
-import { Gpt } from '../src/model/gpt';
-import { LmTrainer } from '../src/train/lm-trainer';
+import { initParams, paramSpecs } from '../src/model/params';
 import { DEFAULT_ADAMW } from '../src/train/optimizer';
-import { Rng } from '../src/util/rng';
 import type { Batch } from '../src/data/batcher';
-import { measure, writeResults, type BenchRow, type Timing } from './common';
+import { measure, writeResults, type BenchRow } from './common';
 import { initTfjs, type TfPeer } from './tfjs';
 import { TfGptTrainer, loadOracle } from './tf-gpt-train';
 import { TfBackendStats } from './tf-backend-stats';
-import { summarize as summarizeKernels } from '../src/gpu/profiler';
-import { formatTrainTable, summarize, type TrainRow, type SideResult, type KernelShare } from './train-table';
+import { formatTrainTable, summarize, type TrainRow, type SideResult } from './train-table';
+import { LR, flopsPerToken, randomBatches, runOurs, timed, type Steps } from './train-ours';
 
-const LR = 1e-3;
-interface Steps { warmup: number; steps: number }
 interface PresetPlan { B: number; T: number; ours: Steps; tfjs: Steps }
 /** Defaults sized for a busy 2-core machine on SwiftShader (about 10 minutes in all). The first step,
  *  which compiles every pipeline and allocates every buffer, is the warm-up. */
@@ -65,75 +59,7 @@ function presetPlan(preset: string): PresetPlan {
   };
 }
 
-/** Uniform random next-token batches (the content does not change the work per step). */
-function randomBatches(n: number, B: number, T: number, V: number, seed: number): Batch[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    const stream = Int32Array.from({ length: B * (T + 1) }, () => rng.int(V));
-    const inputs = new Int32Array(B * T), targets = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) {
-      inputs.set(stream.subarray(b * (T + 1), b * (T + 1) + T), b * T);
-      targets.set(stream.subarray(b * (T + 1) + 1, (b + 1) * (T + 1)), b * T);
-    }
-    return { inputs, targets };
-  });
-}
-
-/** Model FLOPs per trained token (nanoGPT's estimate): 6 per matmul weight (wpe excluded, the tied
- *  head included via wte) plus 12·L·C·T for attention scores and values, forward and backward. */
-function flopsPerToken(c: ModelConfig, T: number): number {
-  const n = paramSpecs(c).filter((p) => p.name !== 'wpe').reduce((s, p) => s + numel(p.shape), 0);
-  return 6 * n + 12 * c.nLayer * c.dModel * T;
-}
-
 interface Plan extends PresetPlan { profile: boolean; preset: string; config: ModelConfig; weights: Record<string, Float32Array>; batches: Batch[] }
-
-const timed = (t: Timing, B: number, T: number) => ({
-  msPerStep: t.medianMs, minMs: t.minMs, maxMs: t.maxMs, spreadPct: (100 * (t.maxMs - t.minMs)) / t.medianMs,
-  tokensPerSec: (B * T * 1000) / t.medianMs, cpuMsPerStep: t.cpuMs, samples: t.samples,
-});
-
-async function runOurs(gpu: Gpu, p: Plan): Promise<SideResult> {
-  gpu.pool.trim();
-  const base = gpu.pool.allocatedBytes;
-  gpu.pool.peakBytes = base;
-  const compiled0 = gpu.pipelines.compiled;
-  const t0 = performance.now();
-  const model = new Gpt(gpu, p.config, p.weights);
-  const trainer = new LmTrainer(gpu, model, p.B, p.T, 1, DEFAULT_ADAMW, p.batches.length + 1);
-  let i = 0;
-  const step = async () => { await trainer.step([p.batches[i++ % p.batches.length]], LR); await gpu.sync(); };
-  await step();
-  const firstStepMs = performance.now() - t0;
-  const pipelines = gpu.pipelines.compiled - compiled0;
-  let dispatches = 0, submits = 0, readbacks = 0;
-  const t = await measure(async () => {
-    const s0 = { ...gpu.stats };
-    await step();
-    dispatches = gpu.stats.dispatches - s0.dispatches;
-    submits = gpu.stats.submits - s0.submits;
-    readbacks = gpu.stats.readbacks - s0.readbacks;
-  }, { warmup: p.ours.warmup, iters: p.ours.steps, minIters: p.ours.steps, budgetMs: 0 });
-  const losses = (await trainer.flush()).map((r) => r.loss);
-  const peakBytes = gpu.pool.peakBytes - base;
-  const profile = p.profile ? await profileStep(gpu, () => step()) : undefined;
-  trainer.destroy();
-  model.destroy();
-  gpu.pool.trim();
-  return { ...timed(t, p.B, p.T), warmup: p.ours.warmup, firstStepMs, pipelines, dispatches, submits, readbacks, peakBytes, losses, profile };
-}
-
-/** GPU time per kernel label over one more step, from timestamp queries (one pass per dispatch, so
- *  the total exceeds a normal step's); null where the adapter has no 'timestamp-query'. */
-async function profileStep(gpu: Gpu, step: () => Promise<void>): Promise<KernelShare[] | null> {
-  if (!gpu.enableProfiling(true) || !gpu.profiler) return null;
-  await step();
-  const times = await gpu.profiler.read();
-  gpu.enableProfiling(false);
-  const total = times.reduce((s, k) => s + k.ms, 0);
-  return [...summarizeKernels(times)].map(([label, { ms, calls }]) => ({ label, ms, calls, pct: (100 * ms) / total }))
-    .sort((a, b) => b.ms - a.ms);
-}
 
 async function runTfjs(peer: TfPeer, stats: TfBackendStats, p: Plan): Promise<SideResult> {
   const { tf } = peer;

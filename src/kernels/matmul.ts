@@ -4,30 +4,38 @@
 //   linearBackward: dx (M, K) = dy · w, dw (N, K) += dyᵀ · x, db (N) += Σ_rows dy
 // All three record dispatches only. Reference: matmul.ref.ts. Buffers are bound whole and read as
 // vec4 arrays, so their byte sizes must be multiples of 16 (every Gpu.buffer / upload is).
-// Two kernels compute the same product (bench/matmul.ts times both):
-//   'tiled'  matmul_forward.wgsl: 64×64 tiles of C staged through workgroup memory, 4×4 per invocation;
-//            the shape that suits a real GPU (shared-memory reuse, coalesced vec4 loads).
+// Kernels computing the same product (bench/matmul.ts and bench/gpu.ts time them):
 //   'regs'   matmul_forward_regs.wgsl: 8 rows × 4 columns per invocation straight from global memory,
-//            no workgroup memory or barriers; about 2× faster than 'tiled' on the CPU-based adapters
+//            no workgroup memory or barriers; about 2× faster than tiling on the CPU-based adapters
 //            (SwiftShader, llvmpipe), where invocations are SIMD lanes and barriers are context switches.
-// matmul picks 'regs' on CPU-based adapters and 'tiled' elsewhere.
+//   tiles    the generated workgroup-tiled family (matmul-tile-config.ts, matmul-tile-codegen.ts):
+//            BM × BN tiles, TM × TN registers per invocation, optional double buffering; for GPUs.
+//   'tiled'  matmul_forward.wgsl, the first 64×64 / 4×4 tiled kernel: the GPU bench's baseline.
+// matmul picks through matmul-plan.ts: 'regs' on CPU-based adapters, on GPUs the autotuned tile
+// for the product's shape class (matmul-tune.ts), or a heuristic one until it has been tuned.
 import forwardWgsl from '../../shaders/matmul_forward.wgsl?raw';
 import forwardRegsWgsl from '../../shaders/matmul_forward_regs.wgsl?raw';
 import backwardWgsl from '../../shaders/matmul_backward.wgsl?raw';
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
 import { params } from '../gpu/params';
+import { planMatmul, type MatmulKernel } from './matmul-plan';
+import { tileGeometry, tileName, tileProblem, type TileConfig } from './matmul-tile-config';
+import { tileMatmulWgsl } from './matmul-tile-codegen';
 
-export type MatmulVariant = 'tiled' | 'regs';
+export type { MatmulKernel } from './matmul-plan';
 
 // 'tiled': WX × WY invocations compute a (4·WY) × (4·WX) tile of C, stepping K by TK.
 const TILED = { WX: 16, WY: 16, TK: 16 };
 // 'regs': one row of WX invocations computes 8 rows × 4·WX columns of C.
 const REGS = { WX: 8, ROWS: 8 };
 
-/** The variant matmul uses on this device: 'regs' on CPU-based adapters, otherwise 'tiled'. */
-export function matmulVariant(gpu: Gpu): MatmulVariant {
-  return gpu.info.isCpu ? 'regs' : 'tiled';
+const tileSources = new Map<string, string>();
+function tileSource(t: TileConfig): string {
+  const name = tileName(t);
+  let src = tileSources.get(name);
+  if (!src) tileSources.set(name, (src = tileMatmulWgsl(t)));
+  return src;
 }
 
 export interface MatmulArgs {
@@ -47,8 +55,8 @@ export interface MatmulArgs {
   accumulate?: boolean;
   /** (N), added to every row. */
   bias?: GPUBuffer | null;
-  /** Tests and benchmarks only: force a kernel instead of matmulVariant(gpu). */
-  variant?: MatmulVariant;
+  /** Tests and benchmarks only: force a kernel instead of planMatmul's choice. */
+  kernel?: MatmulKernel;
 }
 
 function checkBuffer(buf: GPUBuffer, floats: number, what: string): void {
@@ -59,16 +67,16 @@ function checkBuffer(buf: GPUBuffer, floats: number, what: string): void {
 /** C[bt] = op(A[bt]) · op(B[bt]) [+ bias], or C[bt] += … when `accumulate`. C must not alias A or B. */
 export function matmul(gpu: Gpu, enc: StepEncoder, args: MatmulArgs): void {
   const { a, b, c, M, N, K, batch = 1, transA = false, transB = false, accumulate = false, bias = null } = args;
-  const variant = args.variant ?? matmulVariant(gpu);
   for (const [k, v] of Object.entries({ M, N, K, batch }))
     if (!Number.isInteger(v) || v < 1) throw new Error(`matmul: ${k} must be a positive integer, got ${v}.`);
   checkBuffer(a, batch * M * K, 'A');
   checkBuffer(b, batch * K * N, 'B');
   checkBuffer(c, batch * M * N, 'C');
   if (bias) checkBuffer(bias, N, 'bias');
-  const groups: [number, number, number] = variant === 'tiled'
-    ? [Math.ceil(N / (4 * TILED.WX)), Math.ceil(M / (4 * TILED.WY)), batch]
-    : [Math.ceil(N / (4 * REGS.WX)), Math.ceil(M / REGS.ROWS), batch];
+  const kernel = args.kernel ?? planMatmul(gpu, { M, N, K, batch, transA, transB });
+  const groups: [number, number, number] = kernel === 'tiled' ? [Math.ceil(N / (4 * TILED.WX)), Math.ceil(M / (4 * TILED.WY)), batch]
+    : kernel === 'regs' ? [Math.ceil(N / (4 * REGS.WX)), Math.ceil(M / REGS.ROWS), batch]
+      : [Math.ceil(N / kernel.BN), Math.ceil(M / kernel.BM), batch];
   const maxGroups = gpu.limits.maxComputeWorkgroupsPerDimension;
   if (groups.some((g) => g > maxGroups)) throw new Error(`matmul: ${groups.join('×')} workgroups exceed this GPU's ${maxGroups} per dimension (M=${M}, N=${N}, batch=${batch}).`);
   const constants = {
@@ -79,17 +87,35 @@ export function matmul(gpu: Gpu, enc: StepEncoder, args: MatmulArgs): void {
     VEC_B: Number((transB ? K : N) % 4 === 0),
     VEC_C: Number(N % 4 === 0),
   };
-  const pipeline = variant === 'tiled'
-    ? gpu.pipeline('matmul_forward', forwardWgsl, { ...constants, ...TILED, AS_LEN: TILED.TK * TILED.WY, BS_LEN: TILED.TK * TILED.WX })
-    : gpu.pipeline('matmul_forward_regs', forwardRegsWgsl, { ...constants, WX: REGS.WX });
+  let flags = (accumulate ? 1 : 0) | (bias ? 2 : 0);
+  let pipeline: GPUComputePipeline, label: string;
+  if (kernel === 'tiled') {
+    label = 'matmul_forward';
+    pipeline = gpu.pipeline(label, forwardWgsl, { ...constants, ...TILED, AS_LEN: TILED.TK * TILED.WY, BS_LEN: TILED.TK * TILED.WX });
+  } else if (kernel === 'regs') {
+    label = 'matmul_forward_regs';
+    pipeline = gpu.pipeline(label, forwardRegsWgsl, { ...constants, WX: REGS.WX });
+  } else {
+    const problem = tileProblem(kernel, gpu.limits);
+    if (problem) throw new Error(`matmul: tile ${tileName(kernel)} cannot run on this device: ${problem}.`);
+    // Labelled by product form, so a profile tells forward (NT), dX (NN) and dW (TN) apart.
+    label = `matmul_${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
+    pipeline = gpu.pipeline(`matmul_tile ${tileName(kernel)}`, tileSource(kernel));
+    flags |= (constants.TRANS_A << 2) | (constants.TRANS_B << 3) | (constants.VEC_A << 4) | (constants.VEC_B << 5) | (constants.VEC_C << 6);
+  }
   enc.dispatch({
-    label: variant === 'tiled' ? 'matmul_forward' : 'matmul_forward_regs',
+    label,
     pipeline,
-    params: params().u32(M, N, K, (accumulate ? 1 : 0) | (bias ? 2 : 0)),
+    params: params().u32(M, N, K, flags),
     // Without a bias, A stands in at the bias binding (never read): both are read-only.
     buffers: [a, b, bias ?? a, c],
     workgroups: groups,
   });
+}
+
+/** Invocations per workgroup of a kernel (for reports). */
+export function kernelThreads(k: MatmulKernel): number {
+  return k === 'tiled' ? TILED.WX * TILED.WY : k === 'regs' ? REGS.WX : tileGeometry(k).threads;
 }
 
 export interface LinearForwardArgs {

@@ -11,6 +11,7 @@ import { planActivations, releaseActivations, type Activations } from '../model/
 import { AdamW, type AdamWHyper } from './optimizer';
 import { meanLoss } from '../kernels/crossentropy';
 import { embeddingBuckets } from '../kernels/embedding';
+import { tuneMatmuls } from '../kernels/matmul-tune';
 import type { Batch } from '../data/batcher';
 
 export interface StepResult { step: number; loss: number; gradNorm: number; skipped: boolean; lr: number }
@@ -56,6 +57,9 @@ export class LmTrainer {
   async step(batches: Batch[], lr: number): Promise<StepResult[]> {
     if (batches.length !== this.accumSteps) throw new Error(`Expected ${this.accumSteps} micro-batches, got ${batches.length}.`);
     const { gpu, model, acts, head } = this;
+    // On a GPU, the matmul shapes the previous steps recorded get their tile configuration timed
+    // once per adapter (a no-op once tuned, and on CPU-based adapters).
+    await tuneMatmuls(gpu);
     const slotIndex = this.pending.length;
     const enc = gpu.encoder('train-step');
     model.zeroGrads(enc);

@@ -3,7 +3,7 @@ import { testGpu } from '../helpers/gpu';
 import { expectAllClose } from '../helpers/allclose';
 import { numericGrad, dot } from '../helpers/finite-diff';
 import { Rng } from '../../src/util/rng';
-import { matmul, linearForward, linearBackward, type MatmulVariant } from '../../src/kernels/matmul';
+import { matmul, linearForward, linearBackward, type MatmulKernel } from '../../src/kernels/matmul';
 import { matmulRef, linearForwardRef, linearBackwardRef } from '../../src/kernels/matmul.ref';
 
 // Inputs are U(-1, 1). A float32 dot product of K such terms has a rounding error of about
@@ -12,8 +12,9 @@ import { matmulRef, linearForwardRef, linearBackwardRef } from '../../src/kernel
 // indexing bug (errors of order 0.1–1) cannot hide.
 const TOL = { atol: 2e-5, rtol: 1e-5 };
 
-// Both kernels, whichever matmul picks on this adapter (linear tests below use that one).
-const VARIANTS: MatmulVariant[] = ['regs', 'tiled'];
+// The hand-written kernels, whichever matmul picks on this adapter (linear tests below use that
+// one); the generated tile family is checked in matmul-tiles.test.ts.
+const VARIANTS: MatmulKernel[] = ['regs', 'tiled'];
 
 describe.each(VARIANTS)('matmul (%s)', (variant) => {
   // 37×29 with K=45 hits every scalar (unaligned) path and a partial last K step; 36×44 with K=52
@@ -27,7 +28,7 @@ describe.each(VARIANTS)('matmul (%s)', (variant) => {
         const a = rng.floats(M * K), b = rng.floats(K * N);
         const [A, B, C] = [a, b, new Float32Array(M * N)].map((x) => gpu.upload(x));
         const enc = gpu.encoder('matmul-test');
-        matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, variant });
+        matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, transA, transB, kernel: variant });
         enc.submit();
         expectAllClose(await gpu.readF32(C, M * N), matmulRef(a, b, { M, N, K, transA, transB }), { ...TOL, name: 'C' });
         gpu.release(A, B, C);
@@ -43,8 +44,8 @@ describe.each(VARIANTS)('matmul (%s)', (variant) => {
       const a = rng.floats(batch * M * K), b = rng.floats(batch * K * N), bias = rng.floats(N), c0 = rng.floats(batch * M * N);
       const [A, B, BIAS, C, D] = [a, b, bias, c0, new Float32Array(batch * M * N)].map((x) => gpu.upload(x));
       const enc = gpu.encoder('matmul-test');
-      matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, batch, transA, transB, accumulate: true, bias: BIAS, variant });
-      matmul(gpu, enc, { a: A, b: B, c: D, M, N, K, batch, transA, transB, variant });
+      matmul(gpu, enc, { a: A, b: B, c: C, M, N, K, batch, transA, transB, accumulate: true, bias: BIAS, kernel: variant });
+      matmul(gpu, enc, { a: A, b: B, c: D, M, N, K, batch, transA, transB, kernel: variant });
       enc.submit();
       expectAllClose(await gpu.readF32(C, batch * M * N), matmulRef(a, b, { M, N, K, batch, transA, transB, bias, c0 }), { ...TOL, name: 'C += AB + bias' });
       expectAllClose(await gpu.readF32(D, batch * M * N), matmulRef(a, b, { M, N, K, batch, transA, transB }), { ...TOL, name: 'C = AB' });
