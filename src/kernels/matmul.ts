@@ -2,8 +2,9 @@
 //   matmul:         C (M, N) = op(A) (M, K) · op(B) (K, N) [+ bias (N)]   (or +=), batched
 //   linearForward:  y (M, N) = x (M, K) · wᵀ + b            w (N, K) is PyTorch's layout
 //   linearBackward: dx (M, K) = dy · w, dw (N, K) += dyᵀ · x, db (N) += Σ_rows dy
-// All three record dispatches only. Reference: matmul.ref.ts. Buffers are bound whole and read as
-// vec4 arrays, so their byte sizes must be multiples of 16 (every Gpu.buffer / upload is).
+// All three record dispatches only. Reference: matmul.ref.ts. Operands are bindings (a whole buffer
+// or a byte range of one, see gpu/binding.ts) read as vec4 arrays, so their byte sizes must be
+// multiples of 16 (every Gpu.buffer / upload is, and binding.subRange rounds up to it).
 // Two kernels compute the same product (bench/matmul.ts times both):
 //   'tiled'  matmul_forward.wgsl: 64×64 tiles of C staged through workgroup memory, 4×4 per invocation;
 //            the shape that suits a real GPU (shared-memory reuse, coalesced vec4 loads).
@@ -17,6 +18,7 @@ import backwardWgsl from '../../shaders/matmul_backward.wgsl?raw';
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
 import { params } from '../gpu/params';
+import { sizeOf, type Binding } from '../gpu/binding';
 
 export type MatmulVariant = 'tiled' | 'regs';
 
@@ -31,9 +33,9 @@ export function matmulVariant(gpu: Gpu): MatmulVariant {
 }
 
 export interface MatmulArgs {
-  a: GPUBuffer;
-  b: GPUBuffer;
-  c: GPUBuffer;
+  a: Binding;
+  b: Binding;
+  c: Binding;
   M: number;
   N: number;
   K: number;
@@ -46,14 +48,15 @@ export interface MatmulArgs {
   /** C += product instead of C = product. */
   accumulate?: boolean;
   /** (N), added to every row. */
-  bias?: GPUBuffer | null;
+  bias?: Binding | null;
   /** Tests and benchmarks only: force a kernel instead of matmulVariant(gpu). */
   variant?: MatmulVariant;
 }
 
-function checkBuffer(buf: GPUBuffer, floats: number, what: string): void {
-  if (buf.size % 16 !== 0) throw new Error(`matmul: ${what} is ${buf.size} bytes; it must be a multiple of 16 (allocate it with gpu.buffer).`);
-  if (buf.size < floats * 4) throw new Error(`matmul: ${what} holds ${buf.size / 4} floats but ${floats} are needed.`);
+function checkBuffer(buf: Binding, floats: number, what: string): void {
+  const size = sizeOf(buf);
+  if (size % 16 !== 0) throw new Error(`matmul: ${what} is ${size} bytes; it must be a multiple of 16 (allocate it with gpu.buffer).`);
+  if (size < floats * 4) throw new Error(`matmul: ${what} holds ${size / 4} floats but ${floats} are needed.`);
 }
 
 /** C[bt] = op(A[bt]) · op(B[bt]) [+ bias], or C[bt] += … when `accumulate`. C must not alias A or B. */
@@ -93,10 +96,10 @@ export function matmul(gpu: Gpu, enc: StepEncoder, args: MatmulArgs): void {
 }
 
 export interface LinearForwardArgs {
-  x: GPUBuffer;        // (M, K)
-  w: GPUBuffer;        // (N, K)
-  b: GPUBuffer | null; // (N)
-  y: GPUBuffer;        // (M, N)
+  x: Binding;        // (M, K)
+  w: Binding;        // (N, K)
+  b: Binding | null; // (N)
+  y: Binding;        // (M, N)
   M: number;
   K: number;
   N: number;
@@ -108,12 +111,12 @@ export function linearForward(gpu: Gpu, enc: StepEncoder, { x, w, b, y, M, K, N 
 }
 
 export interface LinearBackwardArgs {
-  dy: GPUBuffer;        // (M, N)
-  x: GPUBuffer;         // (M, K)
-  w: GPUBuffer;         // (N, K)
-  dx: GPUBuffer;        // (M, K)
-  dw: GPUBuffer;        // (N, K)
-  db: GPUBuffer | null; // (N)
+  dy: Binding;        // (M, N)
+  x: Binding;         // (M, K)
+  w: Binding;         // (N, K)
+  dx: Binding;        // (M, K)
+  dw: Binding;        // (N, K)
+  db: Binding | null; // (N)
   M: number;
   K: number;
   N: number;
@@ -132,7 +135,7 @@ export function linearBackward(gpu: Gpu, enc: StepEncoder, args: LinearBackwardA
 const BIAS_COLS = 64;
 
 /** db (N) += Σ_m dy (M, N)[m, :], deterministic. */
-function biasBackward(gpu: Gpu, enc: StepEncoder, dy: GPUBuffer, db: GPUBuffer, M: number, N: number): void {
+function biasBackward(gpu: Gpu, enc: StepEncoder, dy: Binding, db: Binding, M: number, N: number): void {
   enc.dispatch({
     label: 'matmul_backward',
     pipeline: gpu.pipeline('matmul_backward', backwardWgsl),
