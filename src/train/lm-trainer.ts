@@ -31,7 +31,7 @@ export class LmTrainer {
     if (!(accumSteps >= 1)) throw new Error(`Gradient accumulation steps must be at least 1, got ${accumSteps}.`);
     const BT = B * T, V = model.config.vocabSize;
     this.acts = planActivations(gpu, model.config, B, T);
-    this.head = new LmHead(model, BT);
+    this.head = new LmHead(model, BT, { fused: true });
     this.opt = new AdamW(gpu, [...model.params.values()].map((p) => ({ name: p.spec.name, n: p.n, data: p.data, grad: p.grad, decay: p.spec.decay })), hyper);
     const bucketWords = 2 * Math.min(V, BT) + 1 + BT;
     for (let i = 0; i < accumSteps; i++)

@@ -1,16 +1,16 @@
 // Test helper: loss and every parameter gradient of the GPU model for one batch, read back.
 import type { Gpu } from '../../src/gpu/gpu';
 import { Gpt } from '../../src/model/gpt';
-import { LmHead } from '../../src/model/heads';
+import { LmHead, type LmHeadOptions } from '../../src/model/heads';
 import { planActivations, releaseActivations } from '../../src/model/activations';
 import { meanLoss } from '../../src/kernels/crossentropy';
 import { embeddingBuckets } from '../../src/kernels/embedding';
 import type { ModelConfig } from '../../src/model/config';
 
-export async function gpuLossAndGrads(gpu: Gpu, config: ModelConfig, weights: Record<string, Float32Array>, tokens: Int32Array, targets: Int32Array, B: number, T: number) {
+export async function gpuLossAndGrads(gpu: Gpu, config: ModelConfig, weights: Record<string, Float32Array>, tokens: Int32Array, targets: Int32Array, B: number, T: number, headOptions: LmHeadOptions = {}) {
   const model = new Gpt(gpu, config, weights);
   const acts = planActivations(gpu, config, B, T);
-  const head = new LmHead(model, B * T);
+  const head = new LmHead(model, B * T, headOptions);
   const tok = gpu.upload(tokens), tgt = gpu.upload(targets);
   const bk = embeddingBuckets(tokens, config.vocabSize);
   const buckets = gpu.upload(bk.data);
