@@ -9,6 +9,9 @@
 //             there), dlogits = rowGrad·(softmax − onehot) in place, dHidden_r += dlogits · W_v,
 //             dW_v += dlogitsᵀ · hidden_r.
 // rowGrad (rows) = ∂L/∂losses is filled by the stage between forward and backward (docs/CONTRACTS.md).
+//   one pass  when rowGrad is known before the forward (a mean loss: it depends on the targets
+//             only): blocks of whole rows (all of V), each taken through matmul, the cross-entropy
+//             row kernels and both gradient matmuls at once — no logits recomputed.
 // Targets outside [0, V) (−1) are ignored: loss 0 and no gradient.
 // Block offsets are multiples of 64 rows / columns, so every sub-range starts on a 256-byte
 // boundary (the storage offset alignment WebGPU guarantees to accept).
@@ -22,6 +25,7 @@ import { params } from '../gpu/params';
 import { subRange, type Binding } from '../gpu/binding';
 import { matmul } from './matmul';
 import { rowKernel, type RowVariant } from './reduce';
+import { crossEntropyForward, crossEntropyBackward } from './crossentropy';
 
 /** Blocks start at multiples of this many rows / columns (× 4 bytes × C stays 256-aligned). */
 const ALIGN = 64;
@@ -112,5 +116,39 @@ export function lmHeadBackward(gpu: Gpu, enc: StepEncoder, a: LmHeadBackwardArgs
     });
     matmul(gpu, enc, { a: scratch, b: w, c: subRange(a.dHidden, 4 * b.r0 * C, 4 * b.rc * C), M: b.rc, N: C, K: b.vc, accumulate: true });
     matmul(gpu, enc, { a: scratch, b: hidden, c: subRange(a.dW, 4 * b.v0 * C, 4 * b.vc * C), M: b.vc, N: C, K: b.rc, transA: true, accumulate: true });
+  }
+}
+
+/** A plan of whole-row blocks (colChunk = V) within `budgetBytes`, for lmHeadOnePass; null when
+ *  even 64 rows of V logits exceed it (then use forward + backward). */
+export function lmHeadRowPlan(rows: number, V: number, budgetBytes = LMHEAD_BUDGET_BYTES): LmHeadPlan | null {
+  const floats = Math.floor(budgetBytes / 4);
+  if (rows * V <= floats) return { rows, V, rowChunk: rows, colChunk: V };
+  const rowChunk = Math.floor(floats / V / ALIGN) * ALIGN;
+  return rowChunk >= ALIGN ? { rows, V, rowChunk, colChunk: V } : null;
+}
+
+export interface LmHeadOnePassArgs extends Common {
+  losses: Binding;  // (rows) out
+  rowGrad: Binding; // (rows) ∂L/∂losses, filled BEFORE this runs
+  dHidden: Binding; // (rows, C) accumulated (+=)
+  dW: Binding;      // (V, C) accumulated (+=)
+}
+
+/** Records forward and backward together, given rowGrad in advance: per block of whole rows,
+ *  logits → losses, lse → dlogits in place → dHidden +=, dW +=. */
+export function lmHeadOnePass(gpu: Gpu, enc: StepEncoder, a: LmHeadOnePassArgs): void {
+  const { plan, C } = a;
+  if (plan.colChunk < plan.V) throw new Error('lmHeadOnePass needs blocks of whole rows (lmHeadRowPlan).');
+  for (const b of blocks(plan)) {
+    const hidden = subRange(a.hidden, 4 * b.r0 * C, 4 * b.rc * C);
+    const rows = (x: Binding) => subRange(x, 4 * b.r0, 4 * b.rc);
+    const logits = subRange(a.scratch, 0, 4 * b.rc * plan.V);
+    const targets = rows(a.targets), lse = rows(a.lse);
+    matmul(gpu, enc, { a: hidden, b: a.w, c: logits, M: b.rc, N: plan.V, K: C, transB: true });
+    crossEntropyForward(gpu, enc, { logits, targets, losses: rows(a.losses), lse, N: b.rc, V: plan.V, variant: a.variant });
+    crossEntropyBackward(gpu, enc, { logits, targets, lse, rowGrad: rows(a.rowGrad), dlogits: logits, N: b.rc, V: plan.V, variant: a.variant });
+    matmul(gpu, enc, { a: logits, b: a.w, c: subRange(a.dHidden, 4 * b.r0 * C, 4 * b.rc * C), M: b.rc, N: C, K: plan.V, accumulate: true });
+    matmul(gpu, enc, { a: logits, b: hidden, c: a.dW, M: plan.V, N: C, K: b.rc, transA: true, accumulate: true });
   }
 }

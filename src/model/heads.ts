@@ -15,7 +15,7 @@ import type { Gpt } from './gpt';
 import type { Activations } from './activations';
 import { linearForward, linearBackward } from '../kernels/matmul';
 import { crossEntropyForward, crossEntropyBackward } from '../kernels/crossentropy';
-import { lmHeadForward, lmHeadBackward, lmHeadPlan, scratchBytes, singleBlock, type LmHeadPlan } from '../kernels/lmhead';
+import { lmHeadForward, lmHeadBackward, lmHeadOnePass, lmHeadPlan, lmHeadRowPlan, scratchBytes, singleBlock, type LmHeadPlan } from '../kernels/lmhead';
 
 export interface LmHeadOptions {
   /** Never hold the full logits: blocks of them in a scratch of at most budgetBytes. */
@@ -29,6 +29,7 @@ export class LmHead {
   private readonly scratch: GPUBuffer | null; // (rowChunk · colChunk) fused only
   private readonly runSum: GPUBuffer | null;  // (BT) fused only: the online logsumexp's running sum
   readonly plan: LmHeadPlan | null;           // fused only
+  private readonly rowPlan: LmHeadPlan | null; // fused only: whole-row blocks for forwardBackward
   readonly losses: GPUBuffer;  // (BT)
   readonly lse: GPUBuffer;     // (BT)
   readonly rowGrad: GPUBuffer; // (BT)
@@ -37,13 +38,15 @@ export class LmHead {
     const gpu = model.gpu, V = model.config.vocabSize;
     if (options.fused) {
       this.plan = lmHeadPlan(rows, V, options.budgetBytes);
-      gpu.checkFits(scratchBytes(this.plan), `A block of logits for ${this.plan.rowChunk} tokens × ${this.plan.colChunk} vocabulary`);
+      this.rowPlan = lmHeadRowPlan(rows, V, options.budgetBytes);
+      const bytes = Math.max(scratchBytes(this.plan), this.rowPlan ? scratchBytes(this.rowPlan) : 0);
+      gpu.checkFits(bytes, `A block of logits for ${this.plan.rowChunk} tokens × ${this.plan.colChunk} vocabulary`);
       this.full = null;
-      this.scratch = gpu.buffer(scratchBytes(this.plan), 'lmhead.scratch');
+      this.scratch = gpu.buffer(bytes, 'lmhead.scratch');
       this.runSum = gpu.buffer(4 * rows, 'lmhead.runSum');
     } else {
       gpu.checkFits(4 * rows * V, `The logits for ${rows} tokens × ${V} vocabulary`);
-      this.plan = this.scratch = this.runSum = null;
+      this.plan = this.rowPlan = this.scratch = this.runSum = null;
       this.full = gpu.buffer(4 * rows * V, 'logits');
     }
     this.losses = gpu.buffer(4 * rows, 'losses');
@@ -83,6 +86,18 @@ export class LmHead {
     }
     crossEntropyBackward(gpu, enc, { logits: this.logits, targets, lse: this.lse, rowGrad: this.rowGrad, dlogits: this.logits, N: this.rows, V });
     linearBackward(gpu, enc, { dy: this.logits, x: acts.hidden, w: m.p(m.lmHeadName), dx: acts.dHidden, dw: m.g(m.lmHeadName), db: null, M: this.rows, K: C, N: V, accumulateDx: true });
+  }
+
+  /** forward then backward, for a rowGrad filled BEFORE the forward (a mean loss depends only on
+   *  the targets): a fused head then takes each block of rows through both at once and never
+   *  recomputes logits. */
+  forwardBackward(enc: StepEncoder, acts: Activations, targets: GPUBuffer): void {
+    const m = this.model;
+    if (!this.rowPlan) { this.forward(enc, acts, targets); this.backward(enc, acts, targets); return; }
+    lmHeadOnePass(m.gpu, enc, {
+      hidden: acts.hidden, w: m.p(m.lmHeadName), targets, losses: this.losses, lse: this.lse, rowGrad: this.rowGrad,
+      dHidden: acts.dHidden, dW: m.g(m.lmHeadName), scratch: this.scratch!, C: m.config.dModel, plan: this.rowPlan,
+    });
   }
 
   destroy(): void { this.model.gpu.release(this.full, this.scratch, this.runSum, this.losses, this.lse, this.rowGrad); }

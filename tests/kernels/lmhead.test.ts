@@ -4,7 +4,7 @@ import { expectAllClose } from '../helpers/allclose';
 import { numericGrad, dot, sampleIndices } from '../helpers/finite-diff';
 import { Rng } from '../../src/util/rng';
 import type { Gpu } from '../../src/gpu/gpu';
-import { lmHeadForward, lmHeadBackward, lmHeadPlan, planBlocks, singleBlock, scratchBytes, type LmHeadPlan } from '../../src/kernels/lmhead';
+import { lmHeadForward, lmHeadBackward, lmHeadOnePass, lmHeadPlan, lmHeadRowPlan, planBlocks, singleBlock, scratchBytes, type LmHeadPlan } from '../../src/kernels/lmhead';
 import { lmHeadRef } from '../../src/kernels/lmhead.ref';
 import { linearForward, linearBackward } from '../../src/kernels/matmul';
 import { crossEntropyForward, crossEntropyBackward } from '../../src/kernels/crossentropy';
@@ -48,6 +48,22 @@ async function fused(gpu: Gpu, pr: Problem, rows: number, C: number, plan: LmHea
   const V = plan.V;
   const out = { losses: await gpu.readF32(LOSS, rows), lse: await gpu.readF32(LSE, rows), dHidden: await gpu.readF32(DH, rows * C), dW: await gpu.readF32(DW, V * C) };
   gpu.release(H, W, TGT, RG, DH, DW, LOSS, LSE, SUM, S);
+  return out;
+}
+
+/** The one-pass fused head (rowGrad known up front) on the GPU. */
+async function onePass(gpu: Gpu, pr: Problem, rows: number, C: number, plan: LmHeadPlan, variant?: RowVariant) {
+  const H = gpu.upload(pr.hidden), W = gpu.upload(pr.w), TGT = gpu.upload(pr.targets), RG = gpu.upload(pr.rowGrad);
+  const DH = gpu.upload(pr.dHidden0), DW = gpu.upload(pr.dW0);
+  const LOSS = gpu.buffer(4 * rows), LSE = gpu.buffer(4 * rows), S = gpu.buffer(scratchBytes(plan));
+  await gpu.scoped('lmhead-one-pass', () => {
+    const enc = gpu.encoder('lmhead-one-pass');
+    enc.clear(LOSS).clear(LSE);
+    lmHeadOnePass(gpu, enc, { hidden: H, w: W, targets: TGT, lse: LSE, scratch: S, C, plan, variant, losses: LOSS, rowGrad: RG, dHidden: DH, dW: DW });
+    enc.submit();
+  });
+  const out = { losses: await gpu.readF32(LOSS, rows), lse: await gpu.readF32(LSE, rows), dHidden: await gpu.readF32(DH, rows * C), dW: await gpu.readF32(DW, plan.V * C) };
+  gpu.release(H, W, TGT, RG, DH, DW, LOSS, LSE, S);
   return out;
 }
 
@@ -108,6 +124,33 @@ describe('lmhead (fused LM head + cross-entropy)', () => {
       }
     });
   }
+
+  // One pass over blocks of whole rows: 150 rows in blocks of 64 (64 + 64 + 22), and one block.
+  for (const [rows, C, V, budget] of [[150, 18, 97, 64 * 97 + 5], [37, 20, 333, 37 * 333]] as const) {
+    it(`one pass (rowGrad known up front) matches the reference and the unfused path, rows=${rows} C=${C} V=${V}`, async () => {
+      const gpu = await testGpu();
+      const pr = problem(rows, C, V, rows * 13 + V);
+      const plan = lmHeadRowPlan(rows, V, 4 * budget)!;
+      expect(plan.colChunk).toBe(V);
+      expect(plan.rowChunk).toBe(budget >= rows * V ? rows : 64);
+      const ref = lmHeadRef({ ...pr, rows, C, V });
+      const want = { losses: ref.losses, lse: ref.lse, dHidden: ref.dHidden.map((d, i) => d + pr.dHidden0[i]), dW: ref.dW.map((d, i) => d + pr.dW0[i]) };
+      const base = await unfused(gpu, pr, rows, C, V);
+      for (const variant of rowVariants(gpu)) {
+        const got = await onePass(gpu, pr, rows, C, plan, variant);
+        for (const k of ['losses', 'lse', 'dHidden', 'dW'] as const) {
+          const tol = k === 'losses' || k === 'lse' ? LOSS_TOL : GRAD_TOL;
+          expectAllClose(got[k], want[k], { ...tol, name: `${k} (${variant})` });
+          expectAllClose(got[k], base[k], { ...tol, name: `${k} vs unfused (${variant})` });
+        }
+      }
+    });
+  }
+
+  it('plans whole-row blocks only when 64 rows of V fit the budget', () => {
+    expect(lmHeadRowPlan(8192, 50304)).toEqual({ rows: 8192, V: 50304, rowChunk: 320, colChunk: 50304 });
+    expect(lmHeadRowPlan(100, 1000, 4 * 63 * 1000)).toBeNull();
+  });
 
   it('keeps the logits of a single block for the backward, with the same result as recomputing them', async () => {
     const gpu = await testGpu();

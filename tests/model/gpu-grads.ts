@@ -7,7 +7,7 @@ import { meanLoss } from '../../src/kernels/crossentropy';
 import { embeddingBuckets } from '../../src/kernels/embedding';
 import type { ModelConfig } from '../../src/model/config';
 
-export async function gpuLossAndGrads(gpu: Gpu, config: ModelConfig, weights: Record<string, Float32Array>, tokens: Int32Array, targets: Int32Array, B: number, T: number, headOptions: LmHeadOptions = {}) {
+export async function gpuLossAndGrads(gpu: Gpu, config: ModelConfig, weights: Record<string, Float32Array>, tokens: Int32Array, targets: Int32Array, B: number, T: number, headOptions: LmHeadOptions = {}, onePass = false) {
   const model = new Gpt(gpu, config, weights);
   const acts = planActivations(gpu, config, B, T);
   const head = new LmHead(model, B * T, headOptions);
@@ -17,10 +17,19 @@ export async function gpuLossAndGrads(gpu: Gpu, config: ModelConfig, weights: Re
   const lossOut = gpu.buffer(4);
   const enc = gpu.encoder('grads');
   model.zeroGrads(enc);
-  model.forward(enc, acts, tok);
-  head.forward(enc, acts, tgt);
-  meanLoss(gpu, enc, { losses: head.losses, targets: tgt, out: lossOut, N: B * T, V: config.vocabSize, rowGrad: head.rowGrad });
-  head.backward(enc, acts, tgt);
+  const lossArgs = { losses: head.losses, targets: tgt, out: lossOut, N: B * T, V: config.vocabSize };
+  if (onePass) {
+    // As LmTrainer: the mean's rowGrad depends on the targets only, so it comes first.
+    meanLoss(gpu, enc, { ...lossArgs, rowGrad: head.rowGrad });
+    model.forward(enc, acts, tok);
+    head.forwardBackward(enc, acts, tgt);
+    meanLoss(gpu, enc, lossArgs);
+  } else {
+    model.forward(enc, acts, tok);
+    head.forward(enc, acts, tgt);
+    meanLoss(gpu, enc, { ...lossArgs, rowGrad: head.rowGrad });
+    head.backward(enc, acts, tgt);
+  }
   model.backward(enc, acts, { buffer: buckets, numIds: bk.numIds });
   enc.submit();
   const [loss] = await gpu.readF32(lossOut, 1);
