@@ -1,6 +1,7 @@
 // Training benchmark, ours vs TF.js, in one Node process on one adapter:
 //   npm run bench:train -- [--adapter llvmpipe] [--presets tiny,small] [--tiny 4x64] [--small 1x64]
 //                          [--steps N] [--warmup N] [--tf-steps N] [--tf-warmup N] [--profile]
+//                          [--vocab V] [--no-tfjs]
 // For each preset, both sides train the same GPT from the same initial weights on the same random
 // token batches (AdamW, weight decay on 2-D weights, global-norm clipping): a first step (pipeline
 // compilation included, timed on its own, and the warm-up that matters), extra warm-up steps, then
@@ -9,7 +10,10 @@
 // Software adapters run at a few GFLOP/s and a TF.js `small` step takes minutes here, so batches are
 // small, `small` runs at a shortened T, and TF.js gets fewer timed steps than ours.
 // --profile adds one untimed step of ours with per-kernel GPU timestamps (SwiftShader only).
+// --vocab V overrides every preset's vocabulary (e.g. 50257: GPT-2's LM head on a small model);
+// --no-tfjs runs ours only (no table, no results file): dispatches per step and peak pool memory.
 import { createNodeGpu, type NodeAdapter } from '../src/gpu/node';
+import type { Gpu } from '../src/gpu/gpu';
 import { presetConfig, type ModelConfig } from '../src/model/config';
 import { initParams, paramSpecs } from '../src/model/params';
 import { DEFAULT_ADAMW } from '../src/train/optimizer';
@@ -109,11 +113,35 @@ function toRow(p: Plan, ours: SideResult, tfjs: SideResult): TrainRow {
   return { ...bench, preset: p.preset, B: p.B, T: p.T, config: p.config, lossMaxDiff, ours, tfjs };
 }
 
+function printOurs(ours: SideResult): void {
+  console.log(`  ours:  ${ours.msPerStep.toFixed(0)} ms/step, first step ${ours.firstStepMs.toFixed(0)} ms, losses ${ours.losses.map((l) => l.toFixed(4)).join(' ')}`);
+  console.log(`         ${ours.dispatches} dispatches/step, peak pool ${(ours.peakBytes / 2 ** 20).toFixed(1)} MiB`);
+  if (ours.profile === null) console.log('  (no per-kernel profile: this adapter has no timestamp-query)');
+  for (const k of ours.profile?.slice(0, 12) ?? []) console.log(`    ${k.label.padEnd(28)} ${k.ms.toFixed(1).padStart(9)} ms ${k.pct.toFixed(1).padStart(5)}%  ×${k.calls}`);
+}
+
+/** --no-tfjs: ours only, one summary per preset. */
+async function oursOnly(gpu: Gpu, presets: string[], profile: boolean, vocab: number | undefined): Promise<void> {
+  console.log(`ours:  ${gpu.info.description}`);
+  for (const preset of presets) {
+    const config = presetConfig(preset, vocab ? { vocabSize: vocab } : {});
+    const pp = presetPlan(preset);
+    const plan: Plan = { ...pp, profile, preset, config, weights: initParams(config, 1), batches: randomBatches(1 + pp.ours.warmup + pp.ours.steps, pp.B, pp.T, config.vocabSize, 2) };
+    console.log(`\n${preset}: ${config.nLayer} layers, d=${config.dModel}, V=${config.vocabSize}, B=${pp.B}, T=${pp.T}`);
+    printOurs(await runOurs(gpu, plan));
+  }
+  gpu.destroy();
+  delete (globalThis as { __tabgptDawn?: unknown }).__tabgptDawn;
+}
+
 async function main(): Promise<void> {
   const adapter = (arg('adapter') ?? 'swiftshader') as NodeAdapter;
   const presets = (arg('presets') ?? 'tiny,small').split(',');
   const profile = process.argv.includes('--profile');
+  const vocab = arg('vocab') === undefined ? undefined : intArg('vocab', 0);
+  const withTfjs = !process.argv.includes('--no-tfjs');
   const gpu = await createNodeGpu(adapter);
+  if (!withTfjs) { await oursOnly(gpu, presets, profile, vocab); return; }
   const peer = await initTfjs(gpu);
   const stats = new TfBackendStats(peer);
   await loadOracle(); // module loading is not part of anyone's first step
@@ -123,7 +151,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const rows: TrainRow[] = [];
   for (const preset of presets) {
-    const config = presetConfig(preset);
+    const config = presetConfig(preset, vocab ? { vocabSize: vocab } : {});
     const pp = presetPlan(preset);
     const n = 1 + Math.max(pp.ours.warmup + pp.ours.steps, pp.tfjs.warmup + pp.tfjs.steps);
     const plan: Plan = { ...pp, profile, preset, config, weights: initParams(config, 1), batches: randomBatches(n, pp.B, pp.T, config.vocabSize, 2) };
@@ -131,9 +159,7 @@ async function main(): Promise<void> {
     const describe = (s: Steps) => `1 first + ${s.warmup} warm-up + ${s.steps} timed steps`;
     console.log(`\n${preset}: ${config.nLayer} layers, d=${config.dModel}, B=${pp.B}, T=${pp.T}${note}; ours ${describe(pp.ours)}, TF.js ${describe(pp.tfjs)}`);
     const ours = await runOurs(gpu, plan);
-    console.log(`  ours:  ${ours.msPerStep.toFixed(0)} ms/step, first step ${ours.firstStepMs.toFixed(0)} ms, losses ${ours.losses.map((l) => l.toFixed(4)).join(' ')}`);
-    if (ours.profile === null) console.log('  (no per-kernel profile: this adapter has no timestamp-query)');
-    for (const k of ours.profile?.slice(0, 12) ?? []) console.log(`    ${k.label.padEnd(28)} ${k.ms.toFixed(1).padStart(9)} ms ${k.pct.toFixed(1).padStart(5)}%  ×${k.calls}`);
+    printOurs(ours);
     const tfjs = await runTfjs(peer, stats, plan);
     console.log(`  TF.js: ${tfjs.msPerStep.toFixed(0)} ms/step, first step ${tfjs.firstStepMs.toFixed(0)} ms, losses ${tfjs.losses.map((l) => l.toFixed(4)).join(' ')}`);
     rows.push(toRow(plan, ours, tfjs));

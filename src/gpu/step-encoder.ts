@@ -6,8 +6,9 @@ import type { Params } from './params';
 import type { Profiler } from './profiler';
 import { split2d } from './limits';
 import { Usage } from './usage';
+import type { Binding } from './binding';
 
-export type Binding = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
+export type { Binding } from './binding';
 
 export interface DispatchOp {
   /** Name shown in profiles and errors, e.g. 'matmul_forward'. */

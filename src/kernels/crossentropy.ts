@@ -14,14 +14,15 @@ import backwardWgsl from '../../shaders/crossentropy_backward.wgsl?raw';
 import meanLossWgsl from '../../shaders/reduce_mean_loss.wgsl?raw';
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
+import type { Binding } from '../gpu/binding';
 import { params } from '../gpu/params';
 import { rowKernel, type RowVariant } from './reduce';
 
 export interface CrossEntropyForwardArgs {
-  logits: GPUBuffer; // (N, V)
-  targets: GPUBuffer; // (N) i32, −1 = ignore
-  losses: GPUBuffer; // (N) out
-  lse: GPUBuffer; // (N) out, log-sum-exp of each row
+  logits: Binding; // (N, V)
+  targets: Binding; // (N) i32, −1 = ignore
+  losses: Binding; // (N) out
+  lse: Binding; // (N) out, log-sum-exp of each row
   N: number;
   V: number;
   /** Tests and benchmarks only: force a row geometry. */
@@ -37,11 +38,11 @@ export function crossEntropyForward(gpu: Gpu, enc: StepEncoder, { logits, target
 }
 
 export interface CrossEntropyBackwardArgs {
-  logits: GPUBuffer; // (N, V)
-  targets: GPUBuffer; // (N) i32
-  lse: GPUBuffer; // (N) from the forward
-  rowGrad: GPUBuffer; // (N) ∂L/∂losses
-  dlogits: GPUBuffer; // (N, V) overwritten; may be the logits buffer itself
+  logits: Binding; // (N, V)
+  targets: Binding; // (N) i32
+  lse: Binding; // (N) from the forward
+  rowGrad: Binding; // (N) ∂L/∂losses
+  dlogits: Binding; // (N, V) overwritten; may be the logits buffer itself
   N: number;
   V: number;
   /** Tests and benchmarks only: force a row geometry. */

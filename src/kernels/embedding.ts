@@ -11,6 +11,7 @@ import forwardWgsl from '../../shaders/embedding_forward.wgsl?raw';
 import backwardWgsl from '../../shaders/embedding_backward.wgsl?raw';
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
+import type { Binding } from '../gpu/binding';
 import { params } from '../gpu/params';
 
 const WG = 256;
@@ -51,10 +52,10 @@ export function embeddingBuckets(tokens: ArrayLike<number>, V: number): Embeddin
 }
 
 export interface EmbeddingForwardArgs {
-  tokens: GPUBuffer; // (B·T) u32 or i32 ids in [0, V)
-  wte: GPUBuffer; // (V, C)
-  wpe: GPUBuffer | null; // (Tmax ≥ T + posOffset, C), null for RoPE models
-  out: GPUBuffer; // (B·T, C)
+  tokens: Binding; // (B·T) u32 or i32 ids in [0, V)
+  wte: Binding; // (V, C)
+  wpe: Binding | null; // (Tmax ≥ T + posOffset, C), null for RoPE models
+  out: Binding; // (B·T, C)
   B: number;
   T: number;
   C: number;
@@ -73,11 +74,11 @@ export function embeddingForward(gpu: Gpu, enc: StepEncoder, { tokens, wte, wpe,
 }
 
 export interface EmbeddingBackwardArgs {
-  dout: GPUBuffer; // (B·T, C)
-  dwte: GPUBuffer; // (V, C) accumulated
-  dwpe: GPUBuffer | null; // (Tmax ≥ T, C) accumulated; null for RoPE models
+  dout: Binding; // (B·T, C)
+  dwte: Binding; // (V, C) accumulated
+  dwpe: Binding | null; // (Tmax ≥ T, C) accumulated; null for RoPE models
   /** embeddingBuckets(tokens, V).data uploaded as u32. */
-  buckets: GPUBuffer;
+  buckets: Binding;
   /** embeddingBuckets(tokens, V).numIds. */
   numIds: number;
   B: number;
@@ -86,7 +87,7 @@ export interface EmbeddingBackwardArgs {
 }
 
 export function embeddingBackward(gpu: Gpu, enc: StepEncoder, { dout, dwte, dwpe, buckets, numIds, B, T, C }: EmbeddingBackwardArgs): void {
-  const pass = (byPosition: boolean, rows: number, dst: GPUBuffer) => enc.dispatch1d({
+  const pass = (byPosition: boolean, rows: number, dst: Binding) => enc.dispatch1d({
     label: byPosition ? 'embedding_backward_wpe' : 'embedding_backward_wte',
     pipeline: gpu.pipeline('embedding_backward', backwardWgsl, { BY_POSITION: byPosition ? 1 : 0 }),
     params: params().u32(rows, C, B, T),

@@ -12,16 +12,17 @@ import paramsWgsl from '../../shaders/layernorm_backward_params.wgsl?raw';
 import paramsSumWgsl from '../../shaders/layernorm_backward_params_sum.wgsl?raw';
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
+import type { Binding } from '../gpu/binding';
 import { params } from '../gpu/params';
 import { packWidth, rowKernel, withWidth, type RowVariant } from './reduce';
 
 export interface LayernormForwardArgs {
-  x: GPUBuffer;            // (rows, C)
-  weight: GPUBuffer;       // (C)
-  bias: GPUBuffer | null;  // (C)
-  y: GPUBuffer;            // (rows, C)
-  mean: GPUBuffer;         // (rows), saved for backward
-  rstd: GPUBuffer;         // (rows), saved for backward
+  x: Binding;            // (rows, C)
+  weight: Binding;       // (C)
+  bias: Binding | null;  // (C)
+  y: Binding;            // (rows, C)
+  mean: Binding;         // (rows), saved for backward
+  rstd: Binding;         // (rows), saved for backward
   rows: number;
   C: number;
   /** Added to the variance; PyTorch's default. */
@@ -41,14 +42,14 @@ export function layernormForward(gpu: Gpu, enc: StepEncoder, { x, weight, bias, 
 }
 
 export interface LayernormBackwardArgs {
-  dy: GPUBuffer;            // (rows, C)
-  x: GPUBuffer;             // (rows, C) forward input
-  weight: GPUBuffer;        // (C)
-  mean: GPUBuffer;          // (rows) from forward
-  rstd: GPUBuffer;          // (rows) from forward
-  dx: GPUBuffer;            // (rows, C), accumulated (+=)
-  dweight: GPUBuffer;       // (C), accumulated (+=)
-  dbias: GPUBuffer | null;  // (C), accumulated (+=)
+  dy: Binding;            // (rows, C)
+  x: Binding;             // (rows, C) forward input
+  weight: Binding;        // (C)
+  mean: Binding;          // (rows) from forward
+  rstd: Binding;          // (rows) from forward
+  dx: Binding;            // (rows, C), accumulated (+=)
+  dweight: Binding;       // (C), accumulated (+=)
+  dbias: Binding | null;  // (C), accumulated (+=)
   rows: number;
   C: number;
   /** Tests and benchmarks only: force a row geometry. */
@@ -96,13 +97,13 @@ function spareFor(gpu: Gpu): GPUBuffer {
 }
 
 export interface NormParamGradsArgs {
-  dy: GPUBuffer;            // (rows, C)
-  x: GPUBuffer;             // (rows, C)
+  dy: Binding;            // (rows, C)
+  x: Binding;             // (rows, C)
   /** (rows); null for RMSNorm, where xhat = x · rstd. */
-  mean: GPUBuffer | null;
-  rstd: GPUBuffer;          // (rows)
-  dweight: GPUBuffer;       // (C), accumulated (+=)
-  dbias: GPUBuffer | null;  // (C), accumulated (+=)
+  mean: Binding | null;
+  rstd: Binding;          // (rows)
+  dweight: Binding;       // (C), accumulated (+=)
+  dbias: Binding | null;  // (C), accumulated (+=)
   rows: number;
   C: number;
 }

@@ -2,8 +2,9 @@
 //   matmul:         C (M, N) = op(A) (M, K) · op(B) (K, N) [+ bias (N)]   (or +=), batched
 //   linearForward:  y (M, N) = x (M, K) · wᵀ + b            w (N, K) is PyTorch's layout
 //   linearBackward: dx (M, K) = dy · w, dw (N, K) += dyᵀ · x, db (N) += Σ_rows dy
-// All three record dispatches only. Reference: matmul.ref.ts. Buffers are bound whole and read as
-// vec4 arrays, so their byte sizes must be multiples of 16 (every Gpu.buffer / upload is).
+// All three record dispatches only. Reference: matmul.ref.ts. Operands are bindings (a whole buffer
+// or a byte range of one, see gpu/binding.ts) read as vec4 arrays, so their byte sizes must be
+// multiples of 16 (every Gpu.buffer / upload is, and binding.subRange rounds up to it).
 // Kernels computing the same product (bench/matmul.ts and bench/gpu.ts time them):
 //   'regs'   matmul_forward_regs.wgsl: 8 rows × 4 columns per invocation straight from global memory,
 //            no workgroup memory or barriers; about 2× faster than tiling on the CPU-based adapters
@@ -22,6 +23,7 @@ import { params } from '../gpu/params';
 import { planMatmul, type MatmulKernel } from './matmul-plan';
 import { tileGeometry, tileName, tileProblem, type TileConfig } from './matmul-tile-config';
 import { tileMatmulWgsl } from './matmul-tile-codegen';
+import { sizeOf, type Binding } from '../gpu/binding';
 
 export type { MatmulKernel } from './matmul-plan';
 
@@ -39,9 +41,9 @@ function tileSource(t: TileConfig): string {
 }
 
 export interface MatmulArgs {
-  a: GPUBuffer;
-  b: GPUBuffer;
-  c: GPUBuffer;
+  a: Binding;
+  b: Binding;
+  c: Binding;
   M: number;
   N: number;
   K: number;
@@ -54,14 +56,15 @@ export interface MatmulArgs {
   /** C += product instead of C = product. */
   accumulate?: boolean;
   /** (N), added to every row. */
-  bias?: GPUBuffer | null;
+  bias?: Binding | null;
   /** Tests and benchmarks only: force a kernel instead of planMatmul's choice. */
   kernel?: MatmulKernel;
 }
 
-function checkBuffer(buf: GPUBuffer, floats: number, what: string): void {
-  if (buf.size % 16 !== 0) throw new Error(`matmul: ${what} is ${buf.size} bytes; it must be a multiple of 16 (allocate it with gpu.buffer).`);
-  if (buf.size < floats * 4) throw new Error(`matmul: ${what} holds ${buf.size / 4} floats but ${floats} are needed.`);
+function checkBuffer(buf: Binding, floats: number, what: string): void {
+  const size = sizeOf(buf);
+  if (size % 16 !== 0) throw new Error(`matmul: ${what} is ${size} bytes; it must be a multiple of 16 (allocate it with gpu.buffer).`);
+  if (size < floats * 4) throw new Error(`matmul: ${what} holds ${size / 4} floats but ${floats} are needed.`);
 }
 
 /** C[bt] = op(A[bt]) · op(B[bt]) [+ bias], or C[bt] += … when `accumulate`. C must not alias A or B. */
@@ -119,10 +122,10 @@ export function kernelThreads(k: MatmulKernel): number {
 }
 
 export interface LinearForwardArgs {
-  x: GPUBuffer;        // (M, K)
-  w: GPUBuffer;        // (N, K)
-  b: GPUBuffer | null; // (N)
-  y: GPUBuffer;        // (M, N)
+  x: Binding;        // (M, K)
+  w: Binding;        // (N, K)
+  b: Binding | null; // (N)
+  y: Binding;        // (M, N)
   M: number;
   K: number;
   N: number;
@@ -134,12 +137,12 @@ export function linearForward(gpu: Gpu, enc: StepEncoder, { x, w, b, y, M, K, N 
 }
 
 export interface LinearBackwardArgs {
-  dy: GPUBuffer;        // (M, N)
-  x: GPUBuffer;         // (M, K)
-  w: GPUBuffer;         // (N, K)
-  dx: GPUBuffer;        // (M, K)
-  dw: GPUBuffer;        // (N, K)
-  db: GPUBuffer | null; // (N)
+  dy: Binding;        // (M, N)
+  x: Binding;         // (M, K)
+  w: Binding;         // (N, K)
+  dx: Binding;        // (M, K)
+  dw: Binding;        // (N, K)
+  db: Binding | null; // (N)
   M: number;
   K: number;
   N: number;
@@ -158,7 +161,7 @@ export function linearBackward(gpu: Gpu, enc: StepEncoder, args: LinearBackwardA
 const BIAS_COLS = 64;
 
 /** db (N) += Σ_m dy (M, N)[m, :], deterministic. */
-function biasBackward(gpu: Gpu, enc: StepEncoder, dy: GPUBuffer, db: GPUBuffer, M: number, N: number): void {
+function biasBackward(gpu: Gpu, enc: StepEncoder, dy: Binding, db: Binding, M: number, N: number): void {
   enc.dispatch({
     label: 'matmul_backward',
     pipeline: gpu.pipeline('matmul_backward', backwardWgsl),

@@ -8,15 +8,16 @@ import forwardWgsl from '../../shaders/rmsnorm_forward.wgsl?raw';
 import backwardWgsl from '../../shaders/rmsnorm_backward.wgsl?raw';
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
+import type { Binding } from '../gpu/binding';
 import { params } from '../gpu/params';
 import { rowKernel, type RowVariant } from './reduce';
 import { normParamGrads } from './layernorm';
 
 export interface RmsnormForwardArgs {
-  x: GPUBuffer;      // (rows, C)
-  weight: GPUBuffer; // (C)
-  y: GPUBuffer;      // (rows, C)
-  rstd: GPUBuffer;   // (rows), saved for backward
+  x: Binding;      // (rows, C)
+  weight: Binding; // (C)
+  y: Binding;      // (rows, C)
+  rstd: Binding;   // (rows), saved for backward
   rows: number;
   C: number;
   eps?: number;
@@ -33,12 +34,12 @@ export function rmsnormForward(gpu: Gpu, enc: StepEncoder, { x, weight, y, rstd,
 }
 
 export interface RmsnormBackwardArgs {
-  dy: GPUBuffer;      // (rows, C)
-  x: GPUBuffer;       // (rows, C) forward input
-  weight: GPUBuffer;  // (C)
-  rstd: GPUBuffer;    // (rows) from forward
-  dx: GPUBuffer;      // (rows, C), accumulated (+=)
-  dweight: GPUBuffer; // (C), accumulated (+=)
+  dy: Binding;      // (rows, C)
+  x: Binding;       // (rows, C) forward input
+  weight: Binding;  // (C)
+  rstd: Binding;    // (rows) from forward
+  dx: Binding;      // (rows, C), accumulated (+=)
+  dweight: Binding; // (C), accumulated (+=)
   rows: number;
   C: number;
   /** Tests and benchmarks only: force a row geometry. */

@@ -1,11 +1,14 @@
-// The GPT on the GPU: parameters (one buffer per tensor, plus gradients), and the forward and
-// backward passes recorded into a step encoder. Reads top to bottom: norm → attention → MLP →
+// The GPT on the GPU: parameters and gradients in flat storage (a few large buffers, each tensor a
+// 256-byte-aligned range: param-layout.ts), and the forward and backward passes recorded into a
+// step encoder. Reads top to bottom: norm → attention → MLP →
 // block → model. It computes the final hidden state; heads (heads.ts) turn that into losses and
 // send gradients back through `dHidden`. It does not own an optimizer or data (see src/train/).
 import type { Gpu } from '../gpu/gpu';
 import type { StepEncoder } from '../gpu/step-encoder';
 import { type ModelConfig, headDim, qkvWidth, fcWidth } from './config';
 import { paramSpecs, numel, type ParamSpec } from './params';
+import { planParamLayout, segmentCap, type ParamLayout } from './param-layout';
+import type { BufferRange } from '../gpu/binding';
 import type { Activations, LayerActs } from './activations';
 import { linearForward, linearBackward } from '../kernels/matmul';
 import { attentionForward, attentionBackward } from '../kernels/attention';
@@ -17,34 +20,59 @@ import { embeddingForward, embeddingBackward } from '../kernels/embedding';
 import { rope } from '../kernels/rope';
 import { residualForward } from '../kernels/residual';
 
-export interface Param { spec: ParamSpec; n: number; data: GPUBuffer; grad: GPUBuffer }
+/** A tensor's ranges in the flat parameter and gradient storage (same offset in both). */
+export interface Param { spec: ParamSpec; n: number; data: BufferRange; grad: BufferRange }
 
 export interface GptOptions {
   /** false for frozen models (an RL reference, a reward model): no gradient buffers at all. */
   trainable?: boolean;
+  /** Tests only: a smaller cap on one flat buffer than the device's storage binding size. */
+  maxSegmentBytes?: number;
 }
 
 export class Gpt {
   readonly params = new Map<string, Param>();
-
   readonly trainable: boolean;
+  /** Where each tensor sits in the flat buffers. */
+  readonly layout: ParamLayout;
+  /** One buffer per layout segment: the parameters, and their gradients (empty when frozen). */
+  readonly paramSegments: GPUBuffer[];
+  readonly gradSegments: GPUBuffer[];
+  private readonly frozenGrad: GPUBuffer | null;
 
   constructor(readonly gpu: Gpu, readonly config: ModelConfig, weights: Record<string, Float32Array>, options: GptOptions = {}) {
     this.trainable = options.trainable ?? true;
-    for (const spec of paramSpecs(config)) {
+    const specs = paramSpecs(config);
+    for (const spec of specs) {
       const w = weights[spec.name];
       const n = numel(spec.shape);
       if (!w) throw new Error(`Missing weights for parameter ${spec.name} (${spec.shape.join('×')}).`);
       if (w.length !== n) throw new Error(`Parameter ${spec.name} has ${w.length} values, expected ${n} (${spec.shape.join('×')}).`);
-      const data = gpu.upload(w, spec.name);
-      // A frozen model's `grad` is a 16-byte placeholder that nothing reads or writes.
-      const grad = gpu.buffer(this.trainable ? 4 * n : 16, `grad.${spec.name}`);
-      this.params.set(spec.name, { spec, n, data, grad });
+    }
+    const limit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+    this.layout = planParamLayout(specs, segmentCap(Math.min(limit, options.maxSegmentBytes ?? Infinity)));
+    this.paramSegments = this.layout.segmentBytes.map((b, i) => gpu.buffer(b, `params.${i}`));
+    this.gradSegments = this.trainable ? this.layout.segmentBytes.map((b, i) => gpu.buffer(b, `grads.${i}`)) : [];
+    // Pooled buffers may hold old data: zero them (the gaps between tensors must stay 0) before
+    // the weights are written, in queue order.
+    const enc = gpu.encoder('params-init');
+    for (const b of [...this.paramSegments, ...this.gradSegments]) enc.clear(b);
+    enc.submit();
+    // A frozen model's `grad` is a 16-byte placeholder that nothing reads or writes.
+    this.frozenGrad = this.trainable ? null : gpu.buffer(16, 'grad.frozen');
+    const placeholder: BufferRange | null = this.frozenGrad && { buffer: this.frozenGrad, offset: 0, size: 16 };
+    const bySpec = new Map(specs.map((s) => [s.name, s]));
+    for (const slot of this.layout.slots) {
+      const size = Math.ceil(slot.n / 4) * 16; // vec4 readers; stays inside the 256-byte-aligned slot
+      const data = { buffer: this.paramSegments[slot.segment], offset: slot.offset, size };
+      const grad = placeholder ?? { buffer: this.gradSegments[slot.segment], offset: slot.offset, size };
+      gpu.write(data.buffer, weights[slot.name], slot.offset);
+      this.params.set(slot.name, { spec: bySpec.get(slot.name)!, n: slot.n, data, grad });
     }
   }
 
-  p(name: string): GPUBuffer { return this.get(name).data; }
-  g(name: string): GPUBuffer {
+  p(name: string): BufferRange { return this.get(name).data; }
+  g(name: string): BufferRange {
     if (!this.trainable) throw new Error('This model is frozen (trainable: false): it has no gradients.');
     return this.get(name).grad;
   }
@@ -58,9 +86,9 @@ export class Gpt {
   /** The weight used by the LM head: wte when tied. */
   get lmHeadName(): string { return this.config.tiedEmbeddings ? 'wte' : 'lm_head.weight'; }
 
+  /** One clear per gradient segment. */
   zeroGrads(enc: StepEncoder): void {
-    if (!this.trainable) return;
-    for (const p of this.params.values()) enc.clear(p.grad, 0, 4 * p.n);
+    for (const b of this.gradSegments) enc.clear(b);
   }
 
   // ---- norm ------------------------------------------------------------------------------
@@ -149,21 +177,23 @@ export class Gpt {
     embeddingBackward(this.gpu, enc, { dout: acts.dres, dwte: this.g('wte'), dwpe: this.opt('wpe')?.grad ?? null, buckets: buckets.buffer, numIds: buckets.numIds, B, T, C: c.dModel });
   }
 
-  /** Reads all weights back (for checkpoints). */
-  async readWeights(): Promise<Record<string, Float32Array>> {
-    const out: Record<string, Float32Array> = {};
-    for (const [name, p] of this.params) out[name] = await this.gpu.readF32(p.data, p.n);
-    return out;
-  }
+  /** Reads all weights back (for checkpoints): one readback per segment. */
+  async readWeights(): Promise<Record<string, Float32Array>> { return this.readSegments(this.paramSegments); }
 
   async readGrads(): Promise<Record<string, Float32Array>> {
+    if (!this.trainable) throw new Error('This model is frozen (trainable: false): it has no gradients.');
+    return this.readSegments(this.gradSegments);
+  }
+
+  private async readSegments(segments: GPUBuffer[]): Promise<Record<string, Float32Array>> {
+    const whole = await Promise.all(segments.map((b, i) => this.gpu.read(b, this.layout.segmentBytes[i])));
     const out: Record<string, Float32Array> = {};
-    for (const [name, p] of this.params) out[name] = await this.gpu.readF32(p.grad, p.n);
+    for (const s of this.layout.slots) out[s.name] = new Float32Array(whole[s.segment], s.offset, s.n).slice();
     return out;
   }
 
   destroy(): void {
-    for (const p of this.params.values()) this.gpu.release(p.data, p.grad);
+    this.gpu.release(...this.paramSegments, ...this.gradSegments, this.frozenGrad);
     this.params.clear();
   }
 }

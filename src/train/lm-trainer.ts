@@ -32,7 +32,7 @@ export class LmTrainer {
     if (!(accumSteps >= 1)) throw new Error(`Gradient accumulation steps must be at least 1, got ${accumSteps}.`);
     const BT = B * T, V = model.config.vocabSize;
     this.acts = planActivations(gpu, model.config, B, T);
-    this.head = new LmHead(model, BT);
+    this.head = new LmHead(model, BT, { fused: true });
     this.opt = new AdamW(gpu, [...model.params.values()].map((p) => ({ name: p.spec.name, n: p.n, data: p.data, grad: p.grad, decay: p.spec.decay })), hyper);
     const bucketWords = 2 * Math.min(V, BT) + 1 + BT;
     for (let i = 0; i < accumSteps; i++)
@@ -66,11 +66,15 @@ export class LmTrainer {
     batches.forEach((batch, i) => {
       const slot = this.micro[i];
       this.upload(slot, batch);
+      const loss = { losses: head.losses, targets: slot.targets, out: this.lossOut, N: this.B * this.T, V: model.config.vocabSize };
+      // rowGrad = 1/(count · accumSteps) on counted rows depends on the targets only, so it is
+      // filled first and the head runs forward and backward in one pass (its mean, written to
+      // lossOut here, is overwritten by the real one below).
+      meanLoss(gpu, enc, { ...loss, rowGrad: head.rowGrad, gradScale: 1 / this.accumSteps });
       model.forward(enc, acts, slot.tokens);
-      head.forward(enc, acts, slot.targets);
-      meanLoss(gpu, enc, { losses: head.losses, targets: slot.targets, out: this.lossOut, N: this.B * this.T, V: model.config.vocabSize, rowGrad: head.rowGrad, gradScale: 1 / this.accumSteps });
+      head.forwardBackward(enc, acts, slot.targets);
+      meanLoss(gpu, enc, loss);
       enc.copy(this.lossOut, this.lossHistory, 4, 0, 4 * (slotIndex * this.accumSteps + i));
-      head.backward(enc, acts, slot.targets);
       model.backward(enc, acts, { buffer: slot.buckets, numIds: slot.numIds });
     });
     this.opt.update(enc, lr);

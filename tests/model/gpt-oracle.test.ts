@@ -28,15 +28,20 @@ describe('GPT against the TensorFlow.js oracle', () => {
       expect(ours).toEqual(theirs);
     });
 
-    it(`${style}: loss and every parameter gradient match (tiny, B=2, T=64, some targets ignored)`, async () => {
+    // The LM head unfused (full logits) and fused with a scratch of 128 × 64 floats: forward then
+    // backward take the 67-word vocabulary in two blocks (64 + 3), one pass (LmTrainer's) the 128
+    // rows in two blocks of 64. The tied head (gpt2) and lm_head.weight (llama).
+    const fused = { fused: true, budgetBytes: 4 * 128 * 64 };
+    for (const [head, headOptions, onePass] of [['unfused', {}, false], ['fused head', fused, false], ['fused head, one pass', fused, true]] as const)
+    it(`${style}, ${head}: loss and every parameter gradient match (tiny, B=2, T=64, some targets ignored)`, async () => {
       const gpu = await testGpu();
       const B = 2, T = 64;
       const params = randomParams(config, 11);
       const batch = randomBatch(config, B, T, 12, [0, 5, 63, 64, 100]);
       const ref = tfGptLoss(config, params, batch.tokens, batch.targets, B, T);
-      const ours = await gpuLossAndGrads(gpu, config, params, batch.tokens, batch.targets, B, T);
+      const ours = await gpuLossAndGrads(gpu, config, params, batch.tokens, batch.targets, B, T, headOptions, onePass);
       ours.model.destroy();
-      console.log(`[oracle ${style}] loss gpu ${ours.loss} tf ${ref.loss}`);
+      console.log(`[oracle ${style}, ${head}] loss gpu ${ours.loss} tf ${ref.loss}`);
       // f32 on both sides, different summation orders: the loss agrees to ~1e-6 relative.
       expect(Math.abs(ours.loss - ref.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(ref.loss));
       // Gradients: each element within 1e-4 of the largest gradient plus 1e-3 relative.
@@ -48,7 +53,7 @@ describe('GPT against the TensorFlow.js oracle', () => {
         for (let i = 0; i < r.length; i++) worst = Math.max(worst, Math.abs(g[i] - r[i]) / scale);
         expectAllClose(g, r, { atol: 1e-4 * scale, rtol: 1e-3, name: `d${name}` });
       }
-      console.log(`[oracle ${style}] max |grad diff| / max |grad| = ${worst.toExponential(2)} (max |grad| ${scale.toExponential(2)})`);
+      console.log(`[oracle ${style}, ${head}] max |grad diff| / max |grad| = ${worst.toExponential(2)} (max |grad| ${scale.toExponential(2)})`);
     });
   }
 
