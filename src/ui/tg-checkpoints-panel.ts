@@ -63,6 +63,7 @@ export class TgCheckpointsPanel extends LitElement {
         : html`<span class="name">${m.name}</span>`}
       <span class="meta">${[m.stage, m.step ? `step ${m.step}` : '', KIND_LABEL[m.kind], formatBytes(m.byteLength), new Date(m.created).toLocaleString()].filter(Boolean).join(' · ')}</span>
       <span class="meta">${m.summary}</span>
+      ${m.parent ? html`<span class="meta" data-testid="checkpoint-parent">from ${m.parent.stage} "${m.parent.name}" (step ${m.parent.step})</span>` : ''}
       ${this.confirming === m.id
         ? html`<div class="row actions" role="group" aria-label="Confirm delete">
             <span>Delete "${m.name}"? This cannot be undone.</span>

@@ -11,6 +11,7 @@ import { describeModel } from '../share/describe';
 import { type CompareResult, type EngineBridge, type LoadedCheckpoint, type PostData, type PreviewTokenInfo, type SampleOptions, type SavedCheckpoint, type StageOptions, createEngine } from './engine-bridge';
 import { type ProgressCallback, cancelJob, checkpointStore, runJob } from './checkpoints';
 import type { CorpusInfo, InitResult, RunEvent, StorageInfo } from './protocol';
+import { Lineage } from './lineage';
 import { releaseCallback, throttled } from './throttle';
 import { validateCheckpointBytes } from './validate-checkpoint';
 
@@ -22,6 +23,7 @@ let gpu: Gpu | null = null;
 let engine: EngineBridge | null = null;
 let running = false;
 let corpus: CorpusInfo | null = null;
+const lineage = new Lineage();
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -36,7 +38,7 @@ function requireEngine(): EngineBridge {
 
 /** The list entry of a checkpoint, from what the engine says the bytes hold. */
 function checkpointMeta(saved: SavedCheckpoint, name: string, kind: 'manual' | 'auto') {
-  return { name, kind, step: saved.step, stage: saved.stage, summary: describeModel(saved.model) };
+  return { name, kind, step: saved.step, stage: saved.stage, summary: describeModel(saved.model), parent: lineage.runParent };
 }
 
 /** Takes an autosave between two steps and stores it while training goes on; `writes` collects
@@ -53,6 +55,7 @@ async function autosave(take: () => Promise<SavedCheckpoint>, events: { push(e: 
   writes.push((async () => {
     try {
       const manifest = await (await checkpointStore()).save(saved.bytes, checkpointMeta(saved, `Autosave, step ${saved.step}`, 'auto'));
+      lineage.saw(manifest);
       events.push({ type: 'autosaved', manifest });
     } catch (e) {
       failed(e);
@@ -79,6 +82,7 @@ const api = {
     const eng = requireEngine();
     if (running) throw new Error('A run is already in progress; stop it before starting another.');
     running = true;
+    lineage.startRun(opts.stage, !!opts.resume);
     const events = throttled<RunEvent>(onEvents);
     const writes: Promise<void>[] = [];
     try {
@@ -118,14 +122,18 @@ const api = {
   async saveCheckpoint(name: string, jobId: string, onProgress?: ProgressCallback): Promise<CheckpointManifest> {
     const saved = await requireEngine().saveCheckpoint();
     const store = await checkpointStore();
-    return runJob(jobId, onProgress, (job) => store.save(saved.bytes, checkpointMeta(saved, name || `Step ${saved.step}`, 'manual'), job));
+    const manifest = await runJob(jobId, onProgress, (job) => store.save(saved.bytes, checkpointMeta(saved, name || `Step ${saved.step}`, 'manual'), job));
+    lineage.saw(manifest);
+    return manifest;
   },
 
   async loadCheckpoint(id: string, jobId: string, onProgress?: ProgressCallback): Promise<LoadedCheckpoint> {
     const eng = requireEngine();
     const store = await checkpointStore();
     const bytes = await runJob(jobId, onProgress, (job) => store.read(id, job));
-    return eng.loadCheckpoint(bytes);
+    const loaded = await eng.loadCheckpoint(bytes);
+    lineage.saw(await store.get(id));
+    return loaded;
   },
 
   async listCheckpoints(): Promise<CheckpointManifest[]> {

@@ -78,5 +78,17 @@ test('GRPO with the task grader after a tiny pretrain and SFT, the compare view,
   // Rollouts scored by the reward model are listed too.
   expect(await rows.count()).toBeGreaterThan(0);
   expect(await rows.first().locator('td').nth(2).textContent()).toMatch(/^-?\d+\.\d+$/);
+
+  // Six more short pretraining runs evict only pretraining autosaves: the newest SFT, reward and
+  // RLHF autosaves stay, each recording the model it was trained from.
+  await page.locator('tg-stage-rail [data-stage=pretrain]').click();
+  await page.locator('tg-train-panel input[name=steps]').fill('1');
+  for (let i = 0; i < 6; i++) expect(await runToEnd(page)).toBe('done');
+  const autos = await page.evaluate(() => document.querySelector('tg-app')!.trainer.checkpoints.list
+    .filter((m) => m.kind === 'auto').map((m) => ({ stage: m.stage, parent: m.parent?.stage ?? '' })));
+  expect(autos.filter((m) => m.stage === 'pretrain')).toHaveLength(3);
+  for (const [stage, parent] of [['sft', 'pretrain'], ['reward', 'sft'], ['rl', 'sft']])
+    expect(autos).toContainEqual({ stage, parent });
+  expect(await messages(page, 'error')).toBe('');
   expect(pageErrors).toEqual([]);
 });
