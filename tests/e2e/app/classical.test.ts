@@ -1,0 +1,51 @@
+// The built app with the classical-Chinese corpus: a share link naming `corpus=lunyu` opens the
+// Data stage with the Analects chosen (the registry's entries listed, the text previewed, the char
+// tokenizer its default), a tiny model pretrains on it to the end, and a sample from the prompt
+// the corpus suggests comes back in Han characters.
+import { expect, test } from 'vitest';
+import { lossSeries, messages, runText, runToEnd, screenshot, tinyRunLink, useBrowser, waitForApp, waitForReady, WAIT } from './harness';
+import { CORPORA, corpusInfo } from '../../../src/data/corpora';
+
+const b = useBrowser();
+const HAN = /\p{Script=Han}/gu;
+
+test('a link with corpus=lunyu previews the Analects, pretrains on it and samples Han characters', async () => {
+  const { page, pageErrors } = await b.open();
+  await page.goto(`${b.baseUrl}${tinyRunLink(10)}&corpus=lunyu&stage=data`);
+  await waitForApp(page);
+  expect(await messages(page, 'error')).toBe('');
+
+  // Every registry entry is offered, and the link's is chosen.
+  const offered = await page.locator('input[name=corpus]').evaluateAll((o) => o.map((x) => (x as HTMLInputElement).value));
+  expect(offered).toEqual(CORPORA.map((c) => c.name));
+  await expect.poll(() => page.locator('input[name=corpus][value=lunyu]').isChecked()).toBe(true);
+  expect(await page.locator('[data-testid=corpus-choice]').textContent()).toContain(corpusInfo('lunyu').title);
+
+  // The text loads on demand and is previewed; the tokenizer is the corpus's default.
+  await page.locator('[data-testid=data-preview]').waitFor({ timeout: WAIT });
+  const preview = (await page.locator('[data-testid=data-preview]').textContent()) ?? '';
+  expect(preview).toContain('子曰');
+  expect((preview.match(HAN) ?? []).length).toBeGreaterThan(200);
+  const chars = Number((await page.locator('[data-testid=char-count]').textContent())!.replace(/,/g, ''));
+  expect(chars).toBeGreaterThan(10_000);
+  expect(await page.locator('select[name=tokenizer]').inputValue()).toBe('char');
+  await screenshot(page, 'classical-data');
+
+  await page.locator('tg-stage-rail [data-stage=pretrain]').click();
+  await waitForReady(page);
+  expect(await page.locator('textarea[name=prompt]').inputValue()).toBe(corpusInfo('lunyu').samplePrompt);
+  expect(await runToEnd(page)).toBe('done');
+  expect(await runText(page)).toMatch(/^Step 10 of 10 100% finished/);
+  // A char vocabulary of the Analects (well over a thousand symbols) starts far above byte level's ln 256.
+  const { train } = await lossSeries(page);
+  expect(train.length).toBeGreaterThan(0);
+  expect(train[0]).toBeGreaterThan(Math.log(256));
+
+  await page.locator('[data-testid=generate]').click();
+  await page.waitForFunction(() => { const t = document.querySelector('tg-app')!.trainer.run; return !t.sampling && t.sampleText.length > 0; }, undefined, { timeout: WAIT });
+  const output = (await page.locator('[data-testid=sample-output]').textContent()) ?? '';
+  expect((output.match(HAN) ?? []).length).toBeGreaterThan(5);
+  await screenshot(page, 'classical-sample');
+  expect(await messages(page, 'error')).toBe('');
+  expect(pageErrors).toEqual([]);
+});
