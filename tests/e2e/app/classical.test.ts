@@ -1,7 +1,9 @@
 // The built app with the classical-Chinese corpus: a share link naming `corpus=lunyu` opens the
 // Data stage with the Analects chosen (the registry's entries listed, the text previewed, the char
 // tokenizer its default), a tiny model pretrains on it to the end, and a sample from the prompt
-// the corpus suggests comes back in Han characters.
+// the corpus suggests comes back in Han characters. Reading the text shows its progress while the
+// chunk is on its way, and a chunk that cannot be fetched shows why, leaving the rest usable.
+import type { Route } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { lossSeries, messages, runText, runToEnd, screenshot, tinyRunLink, useBrowser, waitForApp, waitForReady, WAIT } from './harness';
 import { CORPORA, corpusInfo } from '../../../src/data/corpora';
@@ -47,5 +49,52 @@ test('a link with corpus=lunyu previews the Analects, pretrains on it and sample
   expect((output.match(HAN) ?? []).length).toBeGreaterThan(5);
   await screenshot(page, 'classical-sample');
   expect(await messages(page, 'error')).toBe('');
+  expect(pageErrors).toEqual([]);
+});
+
+/** The lazily loaded chunk that holds the Four Books (the Analects among them). */
+const CLASSICS_CHUNK = '**/assets/classics-*.js';
+
+test('the corpus shows that it is loading until its chunk arrives', async () => {
+  const { context, page, pageErrors } = await b.open();
+  // Hold the chunk's request until the test has seen the loading state: a gate, not a delay.
+  let held: (route: Route) => void = () => undefined;
+  const arrived = new Promise<Route>((resolve) => { held = resolve; });
+  await context.route(CLASSICS_CHUNK, (route) => held(route));
+  await page.goto(`${b.baseUrl}#corpus=lunyu&stage=data`);
+  const route = await arrived;
+  await page.locator('[data-testid=corpus-loading]').waitFor({ timeout: WAIT });
+  expect(await page.locator('[data-testid=corpus-loading]').textContent()).toContain(corpusInfo('lunyu').title);
+  expect(await page.locator('[data-testid=data-preview]').count()).toBe(0);
+  await route.continue();
+  await page.locator('[data-testid=data-preview]').waitFor({ timeout: WAIT });
+  expect(await page.locator('[data-testid=corpus-loading]').count()).toBe(0);
+  expect(await page.locator('[data-testid=data-preview]').textContent()).toContain('子曰');
+  expect(pageErrors).toEqual([]);
+});
+
+test('a corpus that cannot be read says why and can be tried again; the other corpora still work', async () => {
+  const { context, page, pageErrors } = await b.open();
+  await context.route(CLASSICS_CHUNK, (route) => route.abort('failed'));
+  await page.goto(`${b.baseUrl}#corpus=lunyu&stage=data`);
+  const error = page.locator('[data-testid=corpus-error]');
+  await error.waitFor({ timeout: WAIT });
+  expect(await error.textContent()).toContain(`Could not read “${corpusInfo('lunyu').title}”`);
+  expect(await error.locator('button').textContent()).toMatch(/Try again/);
+  expect(await page.locator('[data-testid=data-preview]').count()).toBe(0);
+  await screenshot(page, 'classical-load-error');
+
+  // Once the chunk can be fetched, Try again reads it.
+  await context.unroute(CLASSICS_CHUNK);
+  await error.locator('button').click();
+  await page.locator('[data-testid=data-preview]').waitFor({ timeout: WAIT });
+  expect(await page.locator('[data-testid=data-preview]').textContent()).toContain('子曰');
+  expect(await error.count()).toBe(0);
+
+  await page.locator('input[name=corpus][value=world]').check();
+  await page.locator('[data-testid=data-preview]').waitFor({ timeout: WAIT });
+  expect(await page.locator('[data-testid=data-preview]').textContent()).toMatch(/[A-Za-z]{3}/);
+  expect(await page.locator('[data-testid=corpus-error]').count()).toBe(0);
+  expect(await page.locator('select[name=tokenizer]').inputValue()).toBe(corpusInfo('world').tokenizers[0]);
   expect(pageErrors).toEqual([]);
 });
