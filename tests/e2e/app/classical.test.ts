@@ -1,7 +1,7 @@
 // The built app with the classical-Chinese corpus: a share link naming `corpus=lunyu` opens the
 // Data stage with the Analects chosen (the registry's entries listed, the text previewed, the char
-// tokenizer its default), a tiny model pretrains on it to the end, and a sample from the prompt
-// the corpus suggests comes back in Han characters. Reading the text shows its progress while the
+// tokenizer its default), a tiny model pretrains on it to the end, a sample from the prompt the
+// corpus suggests comes back in Han characters, and SFT previews and trains on the classical task. Reading the text shows its progress while the
 // chunk is on its way, and a chunk that cannot be fetched shows why, leaving the rest usable.
 import type { Route } from 'playwright-core';
 import { expect, test } from 'vitest';
@@ -11,7 +11,7 @@ import { CORPORA, corpusInfo } from '../../../src/data/corpora';
 const b = useBrowser();
 const HAN = /\p{Script=Han}/gu;
 
-test('a link with corpus=lunyu previews the Analects, pretrains on it and samples Han characters', async () => {
+test('a link with corpus=lunyu previews the Analects, pretrains on it, samples Han characters and fine-tunes on the classical task', async () => {
   const { page, pageErrors } = await b.open();
   await page.goto(`${b.baseUrl}${tinyRunLink(10)}&corpus=lunyu&stage=data`);
   await waitForApp(page);
@@ -48,6 +48,17 @@ test('a link with corpus=lunyu previews the Analects, pretrains on it and sample
   const output = (await page.locator('[data-testid=sample-output]').textContent()) ?? '';
   expect((output.match(HAN) ?? []).length).toBeGreaterThan(5);
   await screenshot(page, 'classical-sample');
+
+  // SFT offers the Analects' own task (continue a passage), previewed and trained on.
+  await page.locator('tg-stage-rail [data-stage=sft]').click();
+  const panel = page.locator('tg-post-panel[stage=sft]');
+  expect(await panel.locator('tg-chat-dataset fieldset').textContent()).toContain(`tasks on ${corpusInfo('lunyu').title}`);
+  const tokens = panel.locator('[data-testid=sft-preview]');
+  await expect.poll(() => tokens.locator('.tok[data-loss=true]').count(), { timeout: WAIT }).toBeGreaterThan(0);
+  expect(((await tokens.textContent()) ?? '').match(HAN)?.length ?? 0).toBeGreaterThan(5);
+  for (const [k, v] of Object.entries({ steps: '2', batch: '2', evalEvery: '2', evalCount: '2' })) await panel.locator(`input[name=sft-${k}]`).fill(v);
+  expect(await runToEnd(page, page.locator('[data-testid=sft-start]'))).toBe('done');
+  expect(((await page.locator('[data-testid=sft-progress] .top').textContent()) ?? '').replace(/\s+/g, ' ').trim()).toMatch(/^Step 2 of 2 100% finished/);
   expect(await messages(page, 'error')).toBe('');
   expect(pageErrors).toEqual([]);
 });
