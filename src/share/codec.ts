@@ -3,7 +3,7 @@
 //
 //   #v=1&preset=tiny&nLayer=4&steps=200&lr=0.003&data=text&text=to%20be%20or%20not&prompt=to%20be
 //
-// Keys, types and ranges are in schema.ts (the whole list: v, preset, stage, data, text, tokenizer,
+// Keys, types and ranges are in schema.ts (the whole list: v, preset, stage, data, corpus, text, tokenizer,
 // the model fields of src/model/config.ts, the training fields lr/steps/batch/warmup/weightDecay/
 // gradClip/seed/evalEvery and the sampling fields prompt/temperature/topK/topP/maxTokens).
 // Values are percent-encoded with encodeURIComponent; '+' is a literal plus, not a space.
@@ -12,6 +12,7 @@
 // nothing is applied. Parsed values are data only: the UI shows them through Lit text bindings and
 // form properties, never as HTML, and nothing in a link starts a run by itself.
 import type { ModelConfig } from '../model/config';
+import type { CorpusName } from '../data/corpora';
 import type { PresetName, SampleSettings, StageId, TokenizerKind, TrainSettings } from './settings';
 import { LINK_FIELDS, type ModelKey, parseValue } from './schema';
 
@@ -23,6 +24,7 @@ export interface DemoLink extends Partial<Pick<ModelConfig, ModelKey>>, Partial<
   preset?: PresetName;
   stage?: StageId;
   data?: 'builtin' | 'text';
+  corpus?: CorpusName;
   text?: string;
   tokenizer?: TokenizerKind;
 }

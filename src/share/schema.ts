@@ -1,6 +1,7 @@
 // The strict schema of a share link: every key it may carry, its type and its allowed range.
 // The UI's number inputs take their min/max from here too, so a link can never hold a value the
 // form would refuse. Pure data plus one value parser; the fragment syntax lives in codec.ts.
+import { CORPUS_NAMES } from '../data/corpora';
 import { PRESET_NAMES, STAGES, TOKENIZERS } from './settings';
 
 export type FieldSpec =
@@ -58,6 +59,7 @@ export const OTHER_FIELDS = {
   preset: oneOf(PRESET_NAMES),
   stage: oneOf(STAGES),
   data: oneOf(['builtin', 'text']),
+  corpus: oneOf(CORPUS_NAMES),
   text: { kind: 'str', maxLength: MAX_LINK_TEXT },
   tokenizer: oneOf(TOKENIZERS),
 } as const satisfies Record<string, FieldSpec>;

@@ -3,6 +3,7 @@
 // and the engine agree on names and checks. This module does not parse links (codec.ts) or
 // render anything (src/ui/).
 import { type ModelConfig, PRESETS, makeConfig } from '../model/config';
+import { type CorpusName, corpusInfo } from '../data/corpora';
 
 export const STAGES = ['data', 'pretrain', 'sft', 'reward', 'rlhf'] as const;
 export type StageId = (typeof STAGES)[number];
@@ -21,6 +22,9 @@ export type DataSource = 'builtin' | 'text' | 'file';
 
 export interface DataSettings {
   source: DataSource;
+  /** The built-in corpus (src/data/corpora.ts) used when source is 'builtin'; it also picks the
+   *  built-in tasks of SFT, reward and RL. */
+  corpus: CorpusName;
   /** The pasted or loaded text (empty for the built-in corpus). */
   text: string;
   /** Name of the loaded file, for display only. */
@@ -68,7 +72,14 @@ export const DEFAULT_SAMPLE: SampleSettings = {
   prompt: 'Once there was', temperature: 0.8, topK: 40, topP: 0.95, maxTokens: 200,
 };
 
-export const DEFAULT_DATA: DataSettings = { source: 'builtin', text: '', fileName: '', tokenizer: 'byte' };
+export const DEFAULT_DATA: DataSettings = { source: 'builtin', corpus: 'world', text: '', fileName: '', tokenizer: 'byte' };
+
+/** The corpus whose built-in tasks go with this data: the chosen corpus for built-in data, the
+ *  generated world's mixed tasks for the user's own text. */
+export const taskCorpus = (d: DataSettings): CorpusName => (d.source === 'builtin' ? d.corpus : 'world');
+
+/** The prompt a corpus suggests for samples (the default prompt for the generated world). */
+export const corpusPrompt = (name: CorpusName): string => corpusInfo(name).samplePrompt;
 
 export function presetModel(name: PresetName, tokenizer: TokenizerKind = 'byte'): ModelConfig {
   const vocab = FIXED_VOCAB[tokenizer];

@@ -12,7 +12,7 @@ import { chatTemplate } from '../data/chat/template';
 import { previewExample } from '../data/chat/preview';
 import { parseSftJsonl } from '../data/chat/jsonl';
 import { pairEvalBatches, tokenizePair } from '../data/chat/pairs';
-import { sftExamples, taskFamilies } from '../tasks';
+import { sftExamples, type TaskFamily } from '../tasks';
 import { tokenizerFromJSON, type Tokenizer } from '../tokenizer';
 
 /** A seed per sample that differs even for back-to-back samples within one millisecond. */
@@ -46,10 +46,10 @@ export async function rlReply(run: RlRun, prompt: string, opts: SampleOptions): 
   }
 }
 
-/** Example `index` of the dataset, tokenized with (a copy of) `base` plus the chat tokens. */
-export function previewChat(base: Tokenizer, data: PostData, index: number, seed: number): { tokens: PreviewTokenInfo[]; examples: number } {
+/** Example `index` of the dataset (JSONL, or the built-in `families`), tokenized with (a copy of) `base` plus the chat tokens. */
+export function previewChat(base: Tokenizer, data: PostData, families: readonly TaskFamily[], index: number, seed: number): { tokens: PreviewTokenInfo[]; examples: number } {
   const tpl = chatTemplate(tokenizerFromJSON(base.toJSON() as never));
-  const examples = data.source === 'jsonl' ? parseSftJsonl(data.jsonl).records : sftExamples(taskFamilies('all'), 20, seed);
+  const examples = data.source === 'jsonl' ? parseSftJsonl(data.jsonl).records : sftExamples(families, 20, seed);
   const ex = examples[Math.min(Math.max(0, index), examples.length - 1)];
   if (!ex) return { tokens: [], examples: 0 };
   return { tokens: previewExample(tpl, ex.messages).map(({ text, special, loss }) => ({ text, special, loss })), examples: examples.length };

@@ -1,9 +1,10 @@
 // How the app's settings become runs of each stage (the engine then drives them in the one loop):
-// the UI's training settings in the engine's terms, the built-in or user datasets, and each
+// the UI's training settings in the engine's terms, the built-in or user datasets (the built-in
+// tasks are those of the chosen corpus: the classical tasks after pretraining on the Analects), and each
 // stage's step and evaluation results as EngineProgress reports for the page.
 // It does not loop, pause, save or sample (engine.ts and runtime/ do).
 import type { Gpu } from '../gpu/gpu';
-import type { TrainSettings as UiTrain } from '../share/settings';
+import { type DataSettings, type TrainSettings as UiTrain, taskCorpus } from '../share/settings';
 import type { TrainSettings } from './settings';
 import type { EngineProgress, PostData, RlOptions, RolloutRow, StageOptions } from './engine-types';
 import type { LoopProgress } from './runtime/loop';
@@ -16,7 +17,9 @@ import { RlRun, type RlStepResult } from './rl/run';
 import type { PretrainEval } from './pretrain';
 import { parsePairsJsonl, parseSftJsonl } from '../data/chat/jsonl';
 import type { ChatExample } from '../data/chat/types';
-import { evalItems, preferencePairs, sftExamples, taskFamilies } from '../tasks';
+import { evalItems, loadTaskFamilies, preferencePairs, sftExamples, type TaskFamily } from '../tasks';
+import { corpusInfo } from '../data/corpora';
+import { builtinTask } from './rl/tasks';
 
 /** Losses are read back from the GPU every this many steps (each read-back stalls the queue). */
 export const READ_EVERY = 5;
@@ -43,6 +46,9 @@ export function uiTrain(schedule: unknown): Partial<UiTrain> {
 
 const NONE = { trainLoss: NaN, lr: NaN, tokensPerSec: NaN };
 
+/** The built-in task families that go with the data: the chosen corpus's task set (loaded on demand). */
+export const builtinFamilies = (data: DataSettings): Promise<TaskFamily[]> => loadTaskFamilies(corpusInfo(taskCorpus(data)).task);
+
 /** A step of an LM stage (pretrain, SFT) as the page's report. */
 export function lmStepReport(r: StepResult, p: LoopProgress): EngineProgress {
   return { step: r.step, totalSteps: p.totalSteps, trainLoss: r.loss, lr: r.lr, tokensPerSec: p.tokensPerSec,
@@ -51,26 +57,27 @@ export function lmStepReport(r: StepResult, p: LoopProgress): EngineProgress {
 
 export const pretrainEvalReport = (m: PretrainEval, step: number, totalSteps: number): EngineProgress => ({ step, totalSteps, ...NONE, valLoss: m.valLoss });
 
-export function sftFromBase(gpu: Gpu, base: Uint8Array, opts: StageOptions): SftRun {
+export async function sftFromBase(gpu: Gpu, base: Uint8Array, opts: StageOptions): Promise<SftRun> {
   const p = opts.post ?? { source: 'builtin', jsonl: '', evalCount: 0 };
   const seed = opts.train.seed;
-  const items = p.evalCount > 0 ? evalItems(taskFamilies('all'), p.evalCount, seed + 1) : [];
-  return SftRun.fromCheckpoint(gpu, base, { train: sftData(p, seed), evalItems: items }, { fresh: true, settings: engineSettings(opts.train) });
+  const families = await builtinFamilies(opts.data);
+  const items = p.evalCount > 0 ? evalItems(families, p.evalCount, seed + 1) : [];
+  return SftRun.fromCheckpoint(gpu, base, { train: sftData(p, families, seed), evalItems: items }, { fresh: true, settings: engineSettings(opts.train) });
 }
 
 export const sftEvalReport = (m: SftEval, step: number, totalSteps: number): EngineProgress =>
   ({ step, totalSteps, ...NONE, valLoss: m.valLoss, metrics: m.exactMatch ? { exactMatch: m.exactMatch.accuracy } : undefined });
 
-function sftData(p: PostData, seed: number): ChatExample[] {
-  const train = p.source === 'jsonl' ? parseSftJsonl(p.jsonl).records : sftExamples(taskFamilies('all'), BUILTIN_EXAMPLES, seed);
+function sftData(p: PostData, families: readonly TaskFamily[], seed: number): ChatExample[] {
+  const train = p.source === 'jsonl' ? parseSftJsonl(p.jsonl).records : sftExamples(families, BUILTIN_EXAMPLES, seed);
   if (train.length === 0) throw new Error('The SFT dataset has no usable examples.');
   return train;
 }
 
-export function rewardFromBase(gpu: Gpu, base: Uint8Array, opts: StageOptions): RewardRun {
+export async function rewardFromBase(gpu: Gpu, base: Uint8Array, opts: StageOptions): Promise<RewardRun> {
   const p = opts.post ?? { source: 'builtin', jsonl: '', evalCount: 64 };
   const seed = opts.train.seed;
-  const families = taskFamilies('all');
+  const families = await builtinFamilies(opts.data);
   const data = p.source === 'jsonl'
     ? { train: parsePairsJsonl(p.jsonl).records }
     : { train: preferencePairs(families, { split: 'train', count: BUILTIN_PAIRS, seed }), heldout: preferencePairs(families, { split: 'heldout', count: Math.max(1, p.evalCount), seed: seed + 1 }) };
@@ -85,11 +92,14 @@ export const rewardStepReport = (r: RewardStepResult, p: LoopProgress): EnginePr
 export const rewardEvalReport = (m: RewardMetrics, step: number, totalSteps: number): EngineProgress =>
   ({ step, totalSteps, ...NONE, valLoss: m.loss, metrics: { heldoutAccuracy: m.accuracy, heldoutMargin: m.meanMargin } });
 
-/** An RL run as the RLHF tab set it up; every scored rollout (grader or reward model) lands in `seen`. */
-export function rlFromSft(gpu: Gpu, sft: Uint8Array, rewardModel: Uint8Array | null, o: RlOptions, seen: RolloutRow[]): RlRun {
+/** An RL run as the RLHF tab set it up, on the data's built-in tasks; every scored rollout (grader
+ *  or reward model) lands in `seen`. */
+export async function rlFromSft(gpu: Gpu, sft: Uint8Array, rewardModel: Uint8Array | null, data: DataSettings, o: RlOptions, seen: RolloutRow[]): Promise<RlRun> {
   if (o.reward === 'model' && !rewardModel) throw new Error('There is no reward model yet: train one in the Reward tab, or use the task grader.');
   const rows = o.promptsPerStep * (o.method === 'grpo' ? o.groupSize : 1);
+  const task = builtinTask(await builtinFamilies(data));
   return RlRun.fromCheckpoint(gpu, sft, {
+    task,
     onScored: (samples, scores) => samples.forEach((x, i) => seen.push({ prompt: x.example.prompt, response: x.response, reward: scores[i] })),
     rewardModel: o.reward === 'model' && o.method !== 'dpo' ? rewardModel! : undefined,
     settings: {

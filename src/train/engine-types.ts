@@ -5,12 +5,14 @@
 // and implements EngineBridge. The engine never touches IndexedDB or the page.
 import type { ModelConfig } from '../model/config';
 import type { DataSettings, SampleSettings, StageId, TokenizerKind, TrainSettings } from '../share/settings';
+import type { CorpusName } from '../data/corpora';
 
 /** Everything one stage run needs, as the user set it. */
 export interface StageOptions {
   stage: StageId;
   model: ModelConfig;
-  /** source 'builtin' means the generated corpus (src/data/corpus.ts); otherwise `text`. */
+  /** source 'builtin' means the built-in corpus `corpus` (src/data/corpora.ts), whose task set the
+   *  post-training stages use; otherwise `text` (and the generated world's tasks). */
   data: DataSettings;
   train: TrainSettings;
   /** Continue the loaded checkpoint, or the stopped run, from its step with its own model,
@@ -48,6 +50,9 @@ export interface CompareResult { base?: string; sft?: string; rlhf?: string }
 export interface PostData {
   source: 'builtin' | 'jsonl';
   jsonl: string;
+  /** Previews only: the corpus whose built-in tasks to show (default: the generated world's).
+   *  Runs take the corpus from StageOptions.data. */
+  corpus?: CorpusName;
   /** Held-out built-in questions (SFT exact match) or pairs (reward metrics). */
   evalCount: number;
   /** Reward stage: pairs the user picked in the app (JSONL), added to the training pairs. */

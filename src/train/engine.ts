@@ -5,7 +5,7 @@
 // It does not touch IndexedDB or the page (the worker does), and has no loop of its own.
 import type { Gpu } from '../gpu/gpu';
 import type { AutosaveHook, CompareResult, EngineBridge, EngineProgress, LoadedCheckpoint, PostData, PreviewTokenInfo, RolloutRow, SampleOptions, SavedCheckpoint, StageOptions } from './engine-types';
-import { type DataSettings, TOKENIZERS } from '../share/settings';
+import { DEFAULT_DATA, type DataSettings, TOKENIZERS } from '../share/settings';
 import { makeConfig } from '../model/config';
 import { PretrainRun } from './pretrain';
 import type { SftRun } from './sft';
@@ -17,9 +17,11 @@ import { tokenizeInChunks } from '../data/tokenize';
 import { RunControl } from './runtime/control';
 import { runStage, type LoopOptions } from './runtime/loop';
 import type { StageRun, StepResult } from './runtime/stage-run';
-import { READ_EVERY, engineSettings, lmStepReport, pretrainEvalReport, rewardEvalReport, rewardFromBase, rewardStepReport, rlFromSft, rlStepReport, sftEvalReport, sftFromBase, uiTrain } from './engine-stages';
+import { READ_EVERY, builtinFamilies, engineSettings, lmStepReport, pretrainEvalReport, rewardEvalReport, rewardFromBase, rewardStepReport, rlFromSft, rlStepReport, sftEvalReport, sftFromBase, uiTrain } from './engine-stages';
 import { checkpointTokenizer, previewChat, rewardScore, rlReply, sftReply } from './engine-chat';
-import { ByteTokenizer, CharTokenizer, trainBpe, tokenizerFromJSON, type Tokenizer } from '../tokenizer';
+import { tokenizerFromJSON, type Tokenizer } from '../tokenizer';
+import { tokenizerForText } from '../tokenizer/for-text';
+import { corpusInfo, loadCorpus } from '../data/corpora';
 
 /** Shown until the first losses arrive: kernels compile on the first step, and losses come in fives. */
 const FIRST_STEPS = `compiling kernels, then ${READ_EVERY} steps before the first loss`;
@@ -29,9 +31,9 @@ type StageName = 'pretrain' | 'sft' | 'reward' | 'rlhf';
 type Report = (p: EngineProgress) => void;
 
 /** What a pretraining run was built from: continuing with other data or settings rebuilds it from a snapshot. */
-interface RunInputs { source: DataSettings['source']; text: string; train: string }
-const inputsOf = (o: StageOptions): RunInputs => ({ source: o.data.source, text: o.data.text, train: JSON.stringify(o.train) });
-const sameInputs = (a: RunInputs, b: RunInputs) => a.source === b.source && a.text === b.text && a.train === b.train;
+interface RunInputs { source: DataSettings['source']; corpus: DataSettings['corpus']; text: string; train: string }
+const inputsOf = (o: StageOptions): RunInputs => ({ source: o.data.source, corpus: o.data.corpus, text: o.data.text, train: JSON.stringify(o.train) });
+const sameInputs = (a: RunInputs, b: RunInputs) => a.source === b.source && a.corpus === b.corpus && a.text === b.text && a.train === b.train;
 
 export class TrainingEngine implements EngineBridge {
   readonly stages = ['pretrain', 'sft', 'reward', 'rlhf'] as const;
@@ -73,7 +75,7 @@ export class TrainingEngine implements EngineBridge {
         const base = this.loaded?.bytes ?? (this.pretrain ? await this.pretrain.checkpoint(false) : null);
         if (!base) throw new Error('SFT starts from a pretrained model: train one (Pretrain) or load a checkpoint first.');
         phase('preparing the SFT data, then compiling kernels');
-        const run = sftFromBase(this.gpu, base, opts);
+        const run = await sftFromBase(this.gpu, base, opts);
         this.dropPost();
         this.sft = run;
         await loop(run, (r, p) => onProgress(lmStepReport(r, p)), (m, step) => sftEvalReport(m, step, run.totalSteps));
@@ -82,7 +84,7 @@ export class TrainingEngine implements EngineBridge {
         if (!base) throw new Error(`The ${stage === 'rlhf' ? 'RL run' : 'reward model'} starts from the SFT model: run SFT first (or load an SFT checkpoint).`);
         phase(`preparing the ${stage === 'rlhf' ? 'RL' : 'reward'} data, then compiling kernels`);
         if (stage === 'reward') {
-          const run = rewardFromBase(this.gpu, base, opts);
+          const run = await rewardFromBase(this.gpu, base, opts);
           this.reward?.destroy();
           this.reward = run;
           await loop(run, (r, p) => onProgress(rewardStepReport(r, p)), (m, step) => rewardEvalReport(m, step, run.totalSteps));
@@ -90,7 +92,7 @@ export class TrainingEngine implements EngineBridge {
           if (!opts.rl) throw new Error('The RL stage needs its method and settings.');
           const rm = opts.rl.reward === 'model' && this.reward ? await this.reward.checkpoint(false) : null;
           const seen: RolloutRow[] = [];
-          const run = rlFromSft(this.gpu, base, rm, opts.rl, seen);
+          const run = await rlFromSft(this.gpu, base, rm, opts.data, opts.rl, seen);
           this.rl?.destroy();
           this.rl = run;
           await loop(run, (r, p) => onProgress(rlStepReport(r, p, seen)));
@@ -109,7 +111,8 @@ export class TrainingEngine implements EngineBridge {
   stop(): void { this.control.stop(); }
 
   private async preparePretrain(opts: StageOptions, phase: (m: string) => void): Promise<PretrainRun> {
-    const text = opts.data.source === 'builtin' ? generateCorpus() : opts.data.text;
+    if (opts.data.source === 'builtin') phase(`loading the corpus: ${corpusInfo(opts.data.corpus).title}`);
+    const text = opts.data.source === 'builtin' ? await loadCorpus(opts.data.corpus) : opts.data.text;
     if (text.length < 2) throw new Error('The training text is empty: paste some text or load a .txt file on the Data stage.');
     const signal = this.control.signal;
     const inputs = inputsOf(opts);
@@ -138,18 +141,15 @@ export class TrainingEngine implements EngineBridge {
     return this.pretrain;
   }
 
-  private async tokenizer(data: DataSettings, text: string, vocabSize: number, phase: (m: string) => void, signal: AbortSignal): Promise<Tokenizer> {
-    switch (data.tokenizer) {
-      case 'byte': return new ByteTokenizer();
-      case 'char': return CharTokenizer.fromCorpus(text);
-      case 'bpe': return trainBpe(text, { vocabSize, signal, onProgress: (f) => phase(`training the BPE tokenizer: ${Math.round(f * 100)}%`) });
-    }
+  private tokenizer(data: DataSettings, text: string, vocabSize: number, phase: (m: string) => void, signal: AbortSignal): Promise<Tokenizer> {
+    return tokenizerForText(data.tokenizer, text, { vocabSize, signal, onProgress: (f) => phase(`training the BPE tokenizer: ${Math.round(f * 100)}%`) });
   }
 
   async previewChat(data: PostData, index: number): Promise<{ tokens: PreviewTokenInfo[]; examples: number }> {
     const tokenizer = this.pretrain?.tokenizer ?? (this.loaded ? checkpointTokenizer(this.loaded.bytes) : null);
     if (!tokenizer) throw new Error('The preview needs the pretrained model\'s tokenizer: train or load a model first.');
-    return previewChat(tokenizer, data, index, 1337);
+    const families = data.source === 'jsonl' ? [] : await builtinFamilies({ ...DEFAULT_DATA, corpus: data.corpus ?? DEFAULT_DATA.corpus });
+    return previewChat(tokenizer, data, families, index, 1337);
   }
 
   compare(prompt: string, opts: SampleOptions): Promise<CompareResult> {

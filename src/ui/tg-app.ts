@@ -8,7 +8,8 @@ import { makeConfig } from '../model/config';
 import { applyLink, settingsToLink } from '../share/apply';
 import { encodeFragment, parseFragment } from '../share/codec';
 import { TRAIN_FIELDS, type TrainKey, parseValue } from '../share/schema';
-import { type DataSettings, FIXED_VOCAB, type Settings, type StageId, defaultSettings } from '../share/settings';
+import { type DataSettings, FIXED_VOCAB, type Settings, type StageId, corpusPrompt, defaultSettings } from '../share/settings';
+import { corpusInfo } from '../data/corpora';
 import type { LoadedCheckpoint } from '../worker/engine-bridge';
 import { panelStyles } from './styles';
 import { TrainerController } from './trainer-controller';
@@ -123,7 +124,8 @@ export class TgApp extends LitElement {
         <tg-messages .messages=${t.messages.list} @dismiss=${(e: CustomEvent<number>) => t.messages.dismiss(e.detail)}></tg-messages>
         <tg-stage-rail .stage=${s.stage} .available=${available} .built=${t.connection.engineStages ?? ['pretrain']} @stage-change=${this.onStage}></tg-stage-rail>
         ${s.stage === 'data' ? html`
-          <tg-data-panel .data=${s.data} .corpus=${t.connection.corpus} ?disabled=${t.run.busy} @data-change=${this.onData}></tg-data-panel>`
+          <tg-data-panel .data=${s.data} .corpus=${t.connection.corpora.get(s.data.corpus) ?? null} .corpusError=${t.connection.corpusErrors.get(s.data.corpus) ?? ''}
+            ?disabled=${t.run.busy} @data-change=${this.onData} @corpus-retry=${() => this.loadCorpus()}></tg-data-panel>`
         : s.stage === 'rlhf' ? html`<div class="grid">
             <tg-rlhf-panel class="wide" .settings=${s}></tg-rlhf-panel>
             <tg-rl-chart class="wide" .points=${t.run.rlCurve}></tg-rl-chart>
@@ -177,8 +179,22 @@ export class TgApp extends LitElement {
     this.settings = result.settings;
     this.problems = { model: '', train: '', sample: '' };
     this.trainer.messages.notice('Settings loaded from the link. Nothing runs until you press Start.');
-    if (this.settings.stage === 'data') void this.trainer.connection.loadCorpusInfo();
+    if (this.settings.stage === 'data') this.loadCorpus();
   };
+
+  /** Reads the chosen built-in corpus for the Data stage (once; again after a failure). A char
+   *  tokenizer needs a vocabulary of at least the corpus's distinct characters (the engine would
+   *  grow it anyway), so the model shows that size once it is known. */
+  private loadCorpus() {
+    const { source, corpus } = this.settings.data;
+    if (source !== 'builtin') return;
+    void this.trainer.connection.loadCorpus(corpus).then(() => {
+      const distinct = this.trainer.connection.corpora.get(corpus)?.distinctChars;
+      const { data, model } = this.settings;
+      if (distinct && data.source === 'builtin' && data.corpus === corpus && data.tokenizer === 'char' && model.vocabSize < distinct)
+        this.settings = { ...this.settings, model: makeConfig({ ...model }, { vocabSize: distinct }) };
+    });
+  }
 
   private onWindowError = (e: ErrorEvent) => { this.trainer.messages.error(`Something went wrong: ${e.message}`); };
   private onRejection = (e: PromiseRejectionEvent) => {
@@ -188,7 +204,7 @@ export class TgApp extends LitElement {
 
   private onStage(e: CustomEvent<StageId>) {
     this.settings = { ...this.settings, stage: e.detail };
-    if (e.detail === 'data') void this.trainer.connection.loadCorpusInfo();
+    if (e.detail === 'data') this.loadCorpus();
   }
 
   private onModel(e: CustomEvent<ModelChange>) {
@@ -207,18 +223,26 @@ export class TgApp extends LitElement {
     if (e.detail.sample) this.settings = { ...this.settings, sample: e.detail.sample };
   }
 
-  /** New data; a new tokenizer also sets the vocabulary it implies. */
+  /** New data; a new tokenizer or corpus also sets the vocabulary it implies, and a new corpus
+   *  its sample prompt (unless the user wrote their own). */
   private onData(e: CustomEvent<DataSettings>) {
     const data = e.detail;
-    let model = this.settings.model;
-    if (data.tokenizer !== this.settings.data.tokenizer) {
+    const prev = this.settings.data;
+    const builtin = data.source === 'builtin';
+    const newCorpus = builtin && (data.corpus !== prev.corpus || prev.source !== 'builtin');
+    let { model, sample } = this.settings;
+    if (data.tokenizer !== prev.tokenizer || newCorpus) {
       const fixed = FIXED_VOCAB[data.tokenizer];
-      const leavingFixed = FIXED_VOCAB[this.settings.data.tokenizer] !== undefined;
-      const distinct = this.trainer.connection.corpus?.distinctChars;
-      const vocabSize = fixed ?? (data.tokenizer === 'char' && distinct ? Math.max(2, distinct) : leavingFixed ? DEFAULT_BPE_VOCAB : model.vocabSize);
+      const leavingFixed = FIXED_VOCAB[prev.tokenizer] !== undefined;
+      const fallback = leavingFixed ? DEFAULT_BPE_VOCAB : model.vocabSize;
+      const distinct = builtin ? this.trainer.connection.corpora.get(data.corpus)?.distinctChars : undefined;
+      const vocabSize = fixed ?? (data.tokenizer === 'char' ? (distinct ? Math.max(2, distinct) : fallback)
+        : builtin ? corpusInfo(data.corpus).bpeVocab : fallback);
       model = makeConfig({ ...model }, { vocabSize });
     }
-    this.settings = { ...this.settings, data, model };
+    if (newCorpus && sample.prompt === corpusPrompt(prev.corpus)) sample = { ...sample, prompt: corpusPrompt(data.corpus) };
+    this.settings = { ...this.settings, data, model, sample };
+    this.loadCorpus();
   }
 
   /** A loaded checkpoint brings its own model, tokenizer and training settings: show those. */

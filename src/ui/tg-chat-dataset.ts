@@ -6,6 +6,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type LineProblem, parsePairsJsonl, parseSftJsonl } from '../data/chat/jsonl';
+import { type CorpusName, corpusInfo } from '../data/corpora';
 import type { PostData, PreviewTokenInfo } from '../worker/engine-bridge';
 import { panelStyles } from './styles';
 import { UseTrainer } from './trainer-context';
@@ -27,6 +28,8 @@ export class TgChatDataset extends LitElement {
   `];
 
   @property() stage: 'sft' | 'reward' = 'sft';
+  /** The corpus whose built-in tasks the stage trains on (the Data stage's choice). */
+  @property() corpus: CorpusName = 'world';
   /** The engine has a base model whose tokenizer the preview can use. */
   @property({ type: Boolean }) canPreview = false;
   @property({ type: Boolean }) disabled = false;
@@ -48,7 +51,7 @@ export class TgChatDataset extends LitElement {
       <fieldset class="row" ?disabled=${this.disabled}>
         <legend class="muted">Dataset</legend>
         <label class="check"><input type="radio" name="post-source" value="builtin" .checked=${!jsonl} @change=${() => this.setSource('builtin')}>
-          Built-in ${this.stage === 'sft' ? 'tasks (arithmetic, strings, facts)' : 'preference pairs (right vs. subtly wrong answers)'}</label>
+          Built-in ${this.stage === 'sft' ? (this.corpus === 'world' ? 'tasks (arithmetic, strings, facts)' : `tasks on ${corpusInfo(this.corpus).title}`) : 'preference pairs (right vs. subtly wrong answers)'}</label>
         <label class="check"><input type="radio" name="post-source" value="jsonl" .checked=${jsonl} @change=${() => this.setSource('jsonl')}> JSONL</label>
       </fieldset>
       ${jsonl ? html`
@@ -85,7 +88,7 @@ export class TgChatDataset extends LitElement {
   }
 
   override updated() {
-    const key = `${this.canPreview}|${this.source}|${this.jsonl.length}|${this.index}`;
+    const key = `${this.canPreview}|${this.source}|${this.corpus}|${this.jsonl.length}|${this.index}`;
     if (this.stage === 'sft' && this.canPreview && key !== this.previewFor) {
       this.previewFor = key;
       void this.trainer.value?.run.previewChat({ ...this.data(), evalCount: 0 }, this.index).then((p) => { this.preview = p ?? null; });
@@ -98,7 +101,7 @@ export class TgChatDataset extends LitElement {
   }
 
   private data(): Omit<PostData, 'evalCount'> {
-    return { source: this.source, jsonl: this.source === 'jsonl' ? this.jsonl : '' };
+    return { source: this.source, jsonl: this.source === 'jsonl' ? this.jsonl : '', corpus: this.corpus };
   }
 
   private setSource(source: 'builtin' | 'jsonl') {

@@ -1,13 +1,16 @@
-// <tg-data-panel>: what to train on (built-in corpus, a .txt file by picker or drag-and-drop, or
-// pasted text) and which tokenizer, with a preview and counts. Emits 'data-change' with the new
-// DataSettings. Reading the built-in corpus is the worker's job; this panel only shows it.
+// <tg-data-panel>: what to train on (a built-in corpus from the registry in src/data/corpora.ts, a
+// .txt file by picker or drag-and-drop, or pasted text) and which tokenizer, with a preview and
+// counts. Emits 'data-change' with the new DataSettings (picking a corpus also picks its default
+// tokenizer) and 'corpus-retry' when the user asks to read a corpus again after a failure.
+// Reading a built-in corpus is the worker's job; this panel only shows it, its loading and its error.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { formatBytes } from '../util/format';
 import { formatCount } from '../share/describe';
 import { type DataSettings, type DataSource, TOKENIZERS, type TokenizerKind } from '../share/settings';
-import type { CorpusInfo } from '../worker/protocol';
+import { CORPORA, type CorpusName, corpusInfo } from '../data/corpora';
+import type { CorpusPreview } from '../worker/protocol';
 import { panelStyles } from './styles';
 import { textStats } from './text-stats';
 
@@ -39,10 +42,17 @@ export class TgDataPanel extends LitElement {
     .stats strong { font-size: 1.1rem; }
     textarea { min-height: 9rem; }
     .tok { max-width: 28rem; margin-top: 0.75rem; }
+    .corpora { flex-direction: column; gap: 0.5rem; }
+    .corpora label { align-items: flex-start; }
+    .corpora small { display: block; color: var(--tg-muted); }
+    .loading { display: flex; gap: 0.6rem; align-items: center; }
   `];
 
   @property({ attribute: false }) data!: DataSettings;
-  @property({ attribute: false }) corpus: CorpusInfo | null = null;
+  /** The chosen built-in corpus's preview, once read. */
+  @property({ attribute: false }) corpus: CorpusPreview | null = null;
+  /** Why reading the chosen built-in corpus failed ('' when it did not). */
+  @property() corpusError = '';
   @property({ type: Boolean }) disabled = false;
   @state() private over = false;
   @state() private fileError = '';
@@ -58,20 +68,44 @@ export class TgDataPanel extends LitElement {
           ${SOURCES.map((s) => html`<label class="check">
             <input type="radio" name="source" value=${s.id} .checked=${live(d.source === s.id)} @change=${() => this.emit({ source: s.id })}>${s.label}</label>`)}
         </fieldset>
-        ${d.source === 'builtin' ? html`<p class="muted">Generated stories about a small fictional world, plus arithmetic and lists: made here from a seed, so no third-party text ships with the app.</p>` : nothing}
+        ${d.source === 'builtin' ? this.renderCorpora() : nothing}
         ${d.source === 'file' ? this.renderFile() : nothing}
         ${d.source === 'text' ? html`<label class="field">Your text
           <textarea name="paste" .value=${d.text} ?disabled=${this.disabled} placeholder="Paste or type training text here"
             @input=${(e: Event) => this.emit({ text: (e.target as HTMLTextAreaElement).value, fileName: '' })}></textarea></label>` : nothing}
         <label class="field tok">Tokenizer
           <select name="tokenizer" ?disabled=${this.disabled} @change=${(e: Event) => this.emit({ tokenizer: (e.target as HTMLSelectElement).value as TokenizerKind })}>
-            ${TOKENIZERS.map((t) => html`<option value=${t} .selected=${live(t === d.tokenizer)}>${t}: ${TOKENIZER_INFO[t]}</option>`)}
+            ${this.tokenizers().map((t) => html`<option value=${t} .selected=${live(t === d.tokenizer)}>${t}: ${this.tokenizerInfo(t)}</option>`)}
           </select>
         </label>
         ${this.renderStats(text)}
         ${this.renderPreview(text)}
       </section>
     `;
+  }
+
+  private renderCorpora() {
+    const d = this.data;
+    return html`<fieldset class="corpora" ?disabled=${this.disabled} data-testid="corpus-choice">
+      <legend>Built-in corpus</legend>
+      ${CORPORA.map((c) => html`<label class="check">
+        <input type="radio" name="corpus" value=${c.name} .checked=${live(d.corpus === c.name)} @change=${() => this.pickCorpus(c.name)}>
+        <span><strong>${c.title}</strong><small>${c.summary}</small></span></label>`)}
+    </fieldset>`;
+  }
+
+  /** The tokenizers offered: the chosen corpus's, default first, or all of them for the user's text. */
+  private tokenizers(): readonly TokenizerKind[] {
+    return this.data.source === 'builtin' ? corpusInfo(this.data.corpus).tokenizers : TOKENIZERS;
+  }
+
+  private tokenizerInfo(t: TokenizerKind): string {
+    if (t !== 'bpe' || this.data.source !== 'builtin') return TOKENIZER_INFO[t];
+    return `byte-pair merges learned from this corpus, ${corpusInfo(this.data.corpus).bpeVocab.toLocaleString('en-US')} tokens suggested (the model's vocabulary size)`;
+  }
+
+  private pickCorpus(name: CorpusName) {
+    this.emit({ source: 'builtin', corpus: name, tokenizer: corpusInfo(name).tokenizers[0] });
   }
 
   private renderFile() {
@@ -89,7 +123,12 @@ export class TgDataPanel extends LitElement {
   private renderStats(text: string | null) {
     const d = this.data;
     if (text === null) {
-      if (!this.corpus) return html`<p class="muted">Reading the built-in corpus…</p>`;
+      const title = corpusInfo(d.corpus).title;
+      if (this.corpusError) return html`<div class="error" role="alert" data-testid="corpus-error">
+        <p>Could not read “${title}”: ${this.corpusError}</p>
+        <button @click=${() => this.dispatchEvent(new CustomEvent<CorpusName>('corpus-retry', { detail: d.corpus, bubbles: true, composed: true }))}>Try again</button></div>`;
+      if (this.corpus?.name !== d.corpus) return html`<div class="loading" role="status" data-testid="corpus-loading">
+        <progress aria-label="Loading the corpus"></progress><span class="muted">Loading “${title}”…</span></div>`;
       const tokens = d.tokenizer === 'byte' || d.tokenizer === 'char' ? formatCount(this.corpus.chars) : null;
       return html`<div class="stats">
         <div><span class="muted">Characters</span><strong class="stat" data-testid="char-count">${this.corpus.chars.toLocaleString('en-US')}</strong></div>

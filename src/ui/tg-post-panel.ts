@@ -4,7 +4,7 @@
 // margin). Runs go through the TrainerController with the page's other settings unchanged.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Settings } from '../share/settings';
+import { type Settings, taskCorpus } from '../share/settings';
 import type { PostData, PostMetrics } from '../worker/engine-bridge';
 import { listPreferences, preferencesJsonl } from './preferences';
 import { panelStyles } from './styles';
@@ -83,7 +83,7 @@ export class TgPostPanel extends LitElement {
       <section class="panel" aria-labelledby=${`${this.stage}-h`}>
         <h2 id=${`${this.stage}-h`}>${sft ? 'Supervised fine-tuning' : 'Reward model'}</h2>
         <p data-testid=${`${this.stage}-base`}>${base ? html`Starts from ${base}.` : html`<span class="muted">Needs ${reasons[reasons.length - 1]}</span>`}</p>
-        <tg-chat-dataset stage=${this.stage} ?canPreview=${!!t?.run.baseModel} ?disabled=${busy} @dataset-change=${(e: CustomEvent<DatasetChange>) => { this.chosen = e.detail; }}></tg-chat-dataset>
+        <tg-chat-dataset stage=${this.stage} corpus=${taskCorpus(this.settings.data)} ?canPreview=${!!t?.run.baseModel} ?disabled=${busy} @dataset-change=${(e: CustomEvent<DatasetChange>) => { this.chosen = e.detail; }}></tg-chat-dataset>
         ${sft ? nothing : html`<label class="check"><input type="checkbox" name="with-picks" .checked=${this.withPicks} ?disabled=${busy}
           @change=${(e: Event) => { this.withPicks = (e.target as HTMLInputElement).checked; }}> Also train on the answers you picked (below)</label>`}
         <div class="fields">

@@ -1,11 +1,12 @@
 // The page's connection to the trainer worker: starts the worker, wraps it with Comlink, asks it
 // for the GPU and the engine, and keeps what that answered (adapter, GPU error, the stages the
-// engine runs) plus the built-in corpus summary. `attempt` turns a failed call into a visible
+// engine runs) plus the built-in corpora's previews as they load (or why one failed). `attempt` turns a failed call into a visible
 // message. It holds no run or checkpoint state (run-controller.ts, checkpoints-controller.ts do).
 import { type Remote, proxy, wrap } from 'comlink';
 import type { AdapterSummary } from '../gpu/device';
 import type { StageId } from '../share/settings';
-import type { CorpusInfo } from '../worker/protocol';
+import type { CorpusName } from '../data/corpora';
+import type { CorpusPreview } from '../worker/protocol';
 import type { TrainerApi } from '../worker/trainer.worker';
 import type { Messages } from './messages';
 
@@ -17,7 +18,10 @@ export class TrainerConnection {
   initializing = true;
   /** Stages the connected engine runs; null while no engine is connected. */
   engineStages: StageId[] | null = null;
-  corpus: CorpusInfo | null = null;
+  /** Built-in corpora read so far, those being read, and why a read failed. */
+  readonly corpora = new Map<CorpusName, CorpusPreview>();
+  readonly corpusLoading = new Set<CorpusName>();
+  readonly corpusErrors = new Map<CorpusName, string>();
   private worker: Worker | null = null;
   private remote: Remote<TrainerApi> | null = null;
 
@@ -76,8 +80,19 @@ export class TrainerConnection {
     }
   }
 
-  async loadCorpusInfo(): Promise<void> {
-    if (this.corpus) return;
-    this.corpus = (await this.attempt('Could not read the built-in corpus', () => this.api.corpusInfo())) ?? null;
+  /** Reads a built-in corpus's preview once; a failure is kept (shown by the data panel) until asked again. */
+  async loadCorpus(name: CorpusName): Promise<void> {
+    if (this.corpora.has(name) || this.corpusLoading.has(name)) return;
+    this.corpusLoading.add(name);
+    this.corpusErrors.delete(name);
+    this.changed();
+    try {
+      this.corpora.set(name, await this.api.corpusPreview(name));
+    } catch (e) {
+      this.corpusErrors.set(name, errorText(e));
+    } finally {
+      this.corpusLoading.delete(name);
+      this.changed();
+    }
   }
 }

@@ -2,6 +2,7 @@
 import type { AdapterSummary } from '../gpu/device';
 import type { CheckpointManifest } from '../checkpoint/store';
 import type { StageId } from '../share/settings';
+import type { CorpusName } from '../data/corpora';
 import type { EngineProgress } from '../train/engine-types';
 
 export type InitResult =
@@ -19,4 +20,5 @@ export interface JobProgress { done: number; total: number }
 
 export interface StorageInfo { usage: number; quota: number }
 
-export interface CorpusInfo { preview: string; chars: number; distinctChars: number }
+/** A built-in corpus as the Data stage shows it: its start, its length and its distinct characters. */
+export interface CorpusPreview { name: CorpusName; preview: string; chars: number; distinctChars: number }

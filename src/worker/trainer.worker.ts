@@ -6,11 +6,11 @@ import { expose, transfer } from 'comlink';
 import { Gpu } from '../gpu/gpu';
 import type { CheckpointManifest } from '../checkpoint/store';
 import { storageEstimate } from '../checkpoint/store';
-import { generateCorpus } from '../data/corpus';
+import { type CorpusName, corpusInfo, loadCorpus } from '../data/corpora';
 import { describeModel } from '../share/describe';
 import { type CompareResult, type EngineBridge, type LoadedCheckpoint, type PostData, type PreviewTokenInfo, type SampleOptions, type SavedCheckpoint, type StageOptions, createEngine } from './engine-bridge';
 import { type ProgressCallback, cancelJob, checkpointStore, runJob } from './checkpoints';
-import type { CorpusInfo, InitResult, RunEvent, StorageInfo } from './protocol';
+import type { CorpusPreview, InitResult, RunEvent, StorageInfo } from './protocol';
 import { Lineage } from './lineage';
 import { releaseCallback, throttled } from './throttle';
 import { validateCheckpointBytes } from './validate-checkpoint';
@@ -22,7 +22,8 @@ const PREVIEW_CHARS = 1500;
 let gpu: Gpu | null = null;
 let engine: EngineBridge | null = null;
 let running = false;
-let corpus: CorpusInfo | null = null;
+/** Built-in corpora read so far (a failed read is forgotten, so asking again retries it). */
+const corpora = new Map<CorpusName, Promise<CorpusPreview>>();
 const lineage = new Lineage();
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -165,13 +166,17 @@ const api = {
 
   async storageEstimate(): Promise<StorageInfo> { return storageEstimate(); },
 
-  /** The start of the built-in corpus and its full length, for the data panel. */
-  corpusInfo(): CorpusInfo {
-    if (!corpus) {
-      const text = generateCorpus();
-      corpus = { preview: text.slice(0, PREVIEW_CHARS), chars: text.length, distinctChars: new Set(text).size };
+  /** The start of a built-in corpus (src/data/corpora.ts), its full length and distinct characters,
+   *  for the data panel; the classical texts load on demand, on the first call. */
+  corpusPreview(name: string): Promise<CorpusPreview> {
+    const info = corpusInfo(name); // an unknown name throws its readable message
+    let preview = corpora.get(info.name);
+    if (!preview) {
+      preview = loadCorpus(info.name).then((text) => ({ name: info.name, preview: text.slice(0, PREVIEW_CHARS), chars: text.length, distinctChars: new Set(text).size }));
+      corpora.set(info.name, preview);
+      preview.catch(() => corpora.delete(info.name));
     }
-    return corpus;
+    return preview;
   },
 };
 
